@@ -1,0 +1,1 @@
+"""TrustDesk: customer service for cryptocurrency exchanges."""
