@@ -1,0 +1,1 @@
+"""Chain knowledge of the exchange domain: registry, address checks, deposit diagnosis."""
