@@ -1,0 +1,1 @@
+"""Who is calling: agents (password login, bearer token) and customers (exchange-signed JWT)."""

@@ -1,0 +1,78 @@
+"""Settings: the only reader of the environment (prefix TRUSTDESK_)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development and test runs need no configuration at all; these values are public,
+# so production refuses to start with them.
+DEV_CUSTOMER_TOKEN_SECRET = "dev-only-customer-token-secret-change-me-0000"
+DEV_SECRET_KEY = "dev-only-secret-key-change-me-000000000000000000"
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the settings cannot run TrustDesk safely."""
+
+
+class Settings(BaseSettings):
+    """Every knob of TrustDesk. Read once, from the environment or a `.env` file."""
+
+    model_config = SettingsConfigDict(env_prefix="TRUSTDESK_", env_file=".env", extra="ignore")
+
+    env: Environment = Environment.development
+    database_url: str = "sqlite+aiosqlite:///./var/trustdesk.db"
+    # Signs agent session cookies.
+    secret_key: str = ""
+    # Shared with the exchange: it signs customer tokens (JWT, HS256) with this secret.
+    customer_token_secret: str = ""
+    customer_token_issuer: str | None = None
+    agent_token_ttl_hours: int = 12
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # The embedded (single-process) mode runs the SLA sweep inside the web process.
+    run_sweep_in_process: bool = True
+    sla_sweep_interval_seconds: float = 15.0
+    # How long a stored Idempotency-Key answer is replayed.
+    idempotency_ttl_hours: int = 24
+    data_dir: Path = Path("var")
+
+    @model_validator(mode="after")
+    def _secrets(self) -> Settings:
+        if self.env is Environment.production:
+            missing = [
+                name
+                for name, value in (
+                    ("TRUSTDESK_SECRET_KEY", self.secret_key),
+                    ("TRUSTDESK_CUSTOMER_TOKEN_SECRET", self.customer_token_secret),
+                )
+                if len(value) < 32 or value.startswith("dev-only")
+            ]
+            if missing:
+                raise ConfigurationError(
+                    "production needs these secrets (at least 32 characters each): "
+                    + ", ".join(missing)
+                )
+        else:
+            self.secret_key = self.secret_key or DEV_SECRET_KEY
+            self.customer_token_secret = self.customer_token_secret or DEV_CUSTOMER_TOKEN_SECRET
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

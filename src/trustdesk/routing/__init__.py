@@ -1,0 +1,1 @@
+"""Which agent gets which ticket: skills, language, capacity and fairness."""

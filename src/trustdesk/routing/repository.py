@@ -1,0 +1,110 @@
+"""Queries routing needs: candidates with their load, waiting tickets, queue positions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trustdesk.models import Agent, Presence, Queue, Ticket
+from trustdesk.models.ticket import OPEN_STATUSES, TicketStatus
+
+# Statuses in which a ticket occupies its assignee (pending/on-hold ones still count: the
+# agent owns them and will be pinged back).
+LOAD_STATUSES = (TicketStatus.new, TicketStatus.open)
+WAITING_STATUSES = OPEN_STATUSES
+
+PRIORITY_ORDER = case(
+    (Ticket.priority == "P1", 1),
+    (Ticket.priority == "P2", 2),
+    (Ticket.priority == "P3", 3),
+    else_=4,
+)
+
+
+async def queues_by_key(session: AsyncSession) -> dict[str, Queue]:
+    rows = (await session.execute(select(Queue))).scalars().all()
+    return {q.key: q for q in rows}
+
+
+async def agents_with_load(
+    session: AsyncSession, *, online_only: bool = True
+) -> Sequence[tuple[Agent, int]]:
+    """Active agents and how many open tickets each holds, in one query."""
+    load = (
+        select(Ticket.assignee_id, func.count().label("n"))
+        .where(Ticket.status.in_(LOAD_STATUSES), Ticket.assignee_id.is_not(None))
+        .group_by(Ticket.assignee_id)
+        .subquery()
+    )
+    stmt = (
+        select(Agent, func.coalesce(load.c.n, 0))
+        .outerjoin(load, load.c.assignee_id == Agent.id)
+        .where(Agent.active.is_(True))
+        .order_by(Agent.id)
+    )
+    if online_only:
+        stmt = stmt.where(Agent.presence == Presence.online)
+    return [(a, int(n)) for a, n in (await session.execute(stmt)).all()]
+
+
+async def open_load(session: AsyncSession, agent_id: int) -> int:
+    stmt = select(func.count()).where(
+        Ticket.assignee_id == agent_id, Ticket.status.in_(LOAD_STATUSES)
+    )
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def lock_agent(session: AsyncSession, agent_id: int) -> Agent | None:
+    """Serialise assignments to one agent (PostgreSQL row lock; SQLite has one writer anyway)."""
+    stmt = select(Agent).where(Agent.id == agent_id).with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def waiting_tickets(
+    session: AsyncSession, queue_ids: Sequence[int], *, limit: int
+) -> Sequence[Ticket]:
+    """Unassigned open tickets of these queues, in the order they are served."""
+    stmt = (
+        select(Ticket)
+        .join(Queue, Queue.id == Ticket.queue_id)
+        .where(
+            Ticket.queue_id.in_(queue_ids),
+            Ticket.assignee_id.is_(None),
+            Ticket.status.in_((TicketStatus.new, TicketStatus.open)),
+        )
+        .order_by(Queue.rank, PRIORITY_ORDER, Ticket.queued_at, Ticket.id)
+        .limit(limit)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def queue_position(session: AsyncSession, ticket: Ticket) -> int:
+    """1 + the number of waiting tickets in the same queue that will be served first."""
+    mine = PRIORITY_ORDER_VALUE[ticket.priority]
+    ahead = select(func.count()).where(
+        Ticket.queue_id == ticket.queue_id,
+        Ticket.assignee_id.is_(None),
+        Ticket.status.in_((TicketStatus.new, TicketStatus.open)),
+        Ticket.id != ticket.id,
+        or_(
+            PRIORITY_ORDER < mine,
+            and_(
+                PRIORITY_ORDER == mine,
+                or_(
+                    Ticket.queued_at < ticket.queued_at,
+                    and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
+                ),
+            ),
+        ),
+    )
+    return 1 + int((await session.execute(ahead)).scalar_one())
+
+
+async def online_agents_serving(session: AsyncSession, queue_key: str) -> int:
+    rows = await agents_with_load(session)
+    return sum(1 for agent, _ in rows if queue_key in (agent.queues or []))
+
+
+PRIORITY_ORDER_VALUE = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}

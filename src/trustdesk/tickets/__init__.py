@@ -1,0 +1,1 @@
+"""Tickets: the one case model every channel lands in."""
