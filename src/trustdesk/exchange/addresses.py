@@ -45,6 +45,7 @@ __all__ = [
     "MemoCheck",
     "NetworkKind",
     "TxidCheck",
+    "address_key",
     "check_bech32_string",
     "guess_families",
     "resolve_family",
@@ -496,3 +497,31 @@ def validate_memo(
                 return MemoCheck(valid=False, reason=f"{spec.label} has the wrong format")
             return MemoCheck(valid=True, normalized=text)
     raise AssertionError(spec.kind)  # pragma: no cover
+
+
+def address_key(family: AddressFamily | str | None, address: str) -> str:
+    """A comparison key under which two spellings of one address are equal: EVM and bech32 are
+    case-insensitive, TRON hex equals its base58 form, TON bounceable/non-bounceable/raw forms
+    of one account are equal. Base58 stays case-sensitive."""
+    value = address.strip()
+    if family is None:
+        return value
+    fam = resolve_family(family)
+    if fam in (AddressFamily.EVM, AddressFamily.COSMOS):
+        return value.lower()
+    if fam is AddressFamily.BITCOIN and value.lower().startswith(("bc1", "tb1", "bcrt1")):
+        return value.lower()
+    if fam is AddressFamily.TRON:
+        check = _tron(value)
+        return check.normalized or value
+    if fam is AddressFamily.TON:
+        if _TON_RAW.fullmatch(value):
+            return value.lower()
+        try:
+            raw = base64.b64decode(value.replace("-", "+").replace("_", "/"), validate=True)
+        except (ValueError, binascii.Error):
+            return value
+        if len(raw) == 36:
+            workchain = -1 if raw[1] == 0xFF else raw[1]
+            return f"{workchain}:{raw[2:34].hex()}"
+    return value

@@ -56,7 +56,6 @@ class DepositStatus(StrEnum):
     BELOW_MINIMUM = "below_minimum"
     # Recorded but not being credited right now (compliance hold, network maintenance).
     HELD = "held"
-    RETURNED = "returned"
 
 
 class WithdrawalStatus(StrEnum):
