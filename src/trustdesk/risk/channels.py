@@ -37,6 +37,7 @@ class Reason(StrEnum):
     ADDED_WORD = "added_word"
     OTHER_TLD = "other_tld"
     SUBDOMAIN_ABUSE = "subdomain_abuse"
+    FREE_HOSTING = "free_hosting"
     BRAND_IN_PATH = "brand_in_path"
     USERINFO = "userinfo"
     FREEMAIL = "freemail"

@@ -45,6 +45,8 @@ __all__ = [
 ]
 
 _PSL = PublicSuffixList()
+# ICANN-only view: tells a real TLD ("co.uk") from a hosting platform ("pages.dev").
+_ICANN = PublicSuffixList(only_icann=True)
 
 # A verdict is "lookalike" from this score up.
 LOOKALIKE_THRESHOLD = 0.5
@@ -551,7 +553,9 @@ def _host_verdict(host: str, index: RegisterIndex) -> ChannelVerdict:
     elif not m.exact:
         reasons.append(Reason.ADDED_WORD)
     official_suffixes = {d.split(".", 1)[1] for d in m.brand.domains if "." in d}
-    if m.label_index == len(labels) - 1 and suffix not in official_suffixes:
+    if _ICANN.publicsuffix(host) != suffix:
+        reasons.append(Reason.FREE_HOSTING)
+    elif m.label_index == len(labels) - 1 and suffix not in official_suffixes:
         reasons.append(Reason.OTHER_TLD)
     score = min(1.0, m.score + (0.05 if len(reasons) > 1 else 0.0))
     return ChannelVerdict(
@@ -740,6 +744,73 @@ def check_channel(
     return ChannelVerdict(ChannelKind.HANDLE, value.strip(), Verdict.INVALID)
 
 
+# Letters a host name may contain when written in Unicode: Latin, Greek, Cyrillic. CJK is left
+# out on purpose, so that "访问binance-support.com获取" yields the domain and not the sentence.
+_L = "a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
+_LABEL = f"[{_L}](?:[{_L}\\-]{{0,61}}[{_L}])?"
+_DOT = "[.\u3002\uff0e\uff61]"
+_TLD = "(?:[a-z]{2,24}|xn--[a-z0-9\\-]{2,59})"
+_TEXT_EMAIL = re.compile(
+    f"(?<![a-z0-9._%+\\-])[a-z0-9._%+\\-]+@(?:{_LABEL}{_DOT})+{_TLD}(?![{_L}\\-])", re.I
+)
+_URL_CHARS = f"[a-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%{_L[6:]}]"
+_TEXT_URL = re.compile(f"(?:(?:https?|hxxps?)://|www{_DOT}){_URL_CHARS}+", re.I)
+_TEXT_HOST = re.compile(
+    f"(?<![{_L}\\-.@/])(?:{_LABEL}{_DOT})+{_TLD}(?![{_L}\\-@])(?:/{_URL_CHARS}*)?", re.I
+)
+_TEXT_HANDLE = re.compile(r"(?<![a-z0-9_.@/])@([a-z0-9_](?:[a-z0-9_.]{1,30}[a-z0-9_]))", re.I)
+_TRAILING = ".,;:!?)]}'\"»›…"
+
+
+def _mentions(text: str) -> Iterator[tuple[ChannelKind, str, int, int]]:
+    """(kind, value, start, end) of every e-mail, URL, host name and handle in `text`."""
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    for m in _TEXT_EMAIL.finditer(text):
+        taken.append(m.span())
+        yield ChannelKind.EMAIL, m.group(), m.start(), m.end()
+    for m in _TEXT_URL.finditer(text):
+        value = m.group().rstrip(_TRAILING)
+        if value.lower().startswith("hxxp"):
+            value = "http" + value[4:]
+        span = (m.start(), m.start() + len(value))
+        if free(*span):
+            taken.append(span)
+            yield ChannelKind.DOMAIN, value, *span
+    for m in _TEXT_HOST.finditer(text):
+        value = m.group().rstrip(_TRAILING)
+        span = (m.start(), m.start() + len(value))
+        host = value.split("/", 1)[0].lower()
+        if free(*span) and _PSL.publicsuffix(host, accept_unknown=False):
+            taken.append(span)
+            yield ChannelKind.DOMAIN, value, *span
+    for m in _TEXT_HANDLE.finditer(text):
+        if free(*m.span()):
+            yield ChannelKind.HANDLE, m.group(), m.start(), m.end()
+
+
 def find_lookalikes_in_text(text: str, register: ChannelRegister) -> list[ChannelVerdict]:
-    """Suspicious URLs, domains, e-mail addresses and handles mentioned in a message."""
-    return []
+    """Suspicious URLs, host names, e-mail addresses and handles mentioned in a message.
+
+    Run on every inbound customer message: what it returns is shown as a warning to the agent
+    and the customer. Official and unrelated mentions are not returned; phone numbers are not
+    looked at, since a number cannot imitate a brand.
+    """
+    index = register.index
+    out: list[ChannelVerdict] = []
+    seen: set[str] = set()
+    for kind, value, start, end in sorted(_mentions(text), key=lambda m: m[2]):
+        if kind is ChannelKind.EMAIL:
+            verdict = _check_email(value, register)
+        elif kind is ChannelKind.HANDLE:
+            verdict = _check_handle(value, None, index)
+        else:
+            verdict = _check_url(value, index)
+        if verdict.verdict is Verdict.LOOKALIKE and verdict.normalized not in seen:
+            seen.add(verdict.normalized)
+            verdict.span = (start, end)
+            out.append(verdict)
+    return out
