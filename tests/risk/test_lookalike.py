@@ -159,6 +159,8 @@ def test_other_brands_are_protected_too() -> None:
         "knowledge.com",
         "letsencrypt.org",
         "cryptography.io",
+        "cryptocompare.com",
+        "blockchaincommons.com",
         "blockchain-council.org",
         "trustpilot.com",
         "electronjs.org",

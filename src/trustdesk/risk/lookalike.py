@@ -196,6 +196,9 @@ class _Token:
 
 def _token_pattern(parts: list[str], strict: bool) -> re.Pattern[str]:
     body = "[.\\-_]?".join(re.escape(p) for p in parts)
+    if len(parts) > 1:
+        # "crypto.com" must end there too: "cryptocompare" is another site.
+        return re.compile(f"(?<![a-z]){body}(?![a-z])")
     if strict:
         # Short or ordinary-word brands: must start a label or follow a separator or digit.
         return re.compile(f"(?<![a-z]){body}")
