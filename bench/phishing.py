@@ -82,7 +82,7 @@ def main() -> int:
         if caught:
             hits[row["brand"]] += 1
             by_match[row["match"]]["hit"] += 1
-            reasons.update(verdict.reasons)
+            reasons.update(str(r) for r in verdict.reasons)
         else:
             misses.append(row | {"verdict": verdict.verdict.value})
 
@@ -100,7 +100,7 @@ def main() -> int:
     full = register_for(targeted, all_brands=True)
     fp_all_brands = [d for d in benign if check_domain(d, full).verdict is Verdict.LOOKALIKE]
 
-    out = Console()
+    out = Console(width=120)
     table = Table(title="recall per brand")
     for col in ("brand", "hosts", "caught", "recall"):
         table.add_column(col, justify="right" if col != "brand" else "left")
