@@ -129,7 +129,8 @@ class AssetNetwork:
 
 
 def _norm(code: str) -> str:
-    return " ".join(code.strip().upper().replace("-", " ").replace("_", " ").split())
+    # "BEP-20", "bep20" and "Arbitrum One" / "ARBITRUM_ONE" are the same name.
+    return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
 def _contract_key(network: Network, contract: str) -> str:
