@@ -34,7 +34,7 @@ from bip_utils import (
 )
 from bip_utils.bech32.bech32 import Bech32Encodings, Bech32Utils
 from bip_utils.bech32.bech32_base import Bech32BaseConst
-from eth_utils import is_checksum_address, to_checksum_address
+from eth_utils.address import is_checksum_address, to_checksum_address
 
 from trustdesk.exchange.chains import ChainRegistry, MemoKind, MemoSpec, Network, default_registry
 from trustdesk.exchange.types import AddressFamily
