@@ -23,6 +23,8 @@ from trustdesk.errors import Unauthorized
 ALGORITHM = "HS256"
 # A token that lives longer than this is refused even if its exp says otherwise.
 MAX_LIFETIME = timedelta(days=7)
+# Tolerated clock difference between the exchange's servers and ours.
+LEEWAY_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -81,17 +83,19 @@ def verify_customer_token(
             token,
             secret,
             algorithms=[ALGORITHM],
-            options={"require": ["sub", "exp", "iat"], "verify_iat": False},
+            # Expiry is checked below against the request's clock, not the library's.
+            options={"require": ["sub", "exp", "iat"], "verify_iat": False, "verify_exp": False},
             issuer=issuer,
-            leeway=30,
         )
-    except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("customer token has expired") from exc
     except jwt.InvalidTokenError as exc:
         raise Unauthorized(f"invalid customer token: {exc}") from exc
+    if not isinstance(claims["exp"], int) or not isinstance(claims["iat"], int):
+        raise Unauthorized("customer token 'exp' and 'iat' must be integer timestamps")
+    if claims["exp"] + LEEWAY_SECONDS < now.timestamp():
+        raise Unauthorized("customer token has expired")
     if claims["exp"] - claims["iat"] > MAX_LIFETIME.total_seconds():
         raise Unauthorized("customer token lifetime exceeds 7 days")
-    if claims["iat"] > now.timestamp() + 60:
+    if claims["iat"] > now.timestamp() + LEEWAY_SECONDS:
         raise Unauthorized("customer token issued in the future")
     sub = claims["sub"]
     if not isinstance(sub, str) or not 0 < len(sub) <= 128:

@@ -86,6 +86,8 @@ class Ticket(Base):
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The earliest running SLA deadline, kept current so "breaching soon" is one indexed query.
     sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When the SLA sweep must look at this ticket next (a warning point or a deadline).
+    sla_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     sla_policy_id: Mapped[int | None] = mapped_column(ForeignKey("sla_policies.id"))
 
     messages: Mapped[list[TicketMessage]] = relationship(

@@ -108,3 +108,15 @@ async def online_agents_serving(session: AsyncSession, queue_key: str) -> int:
 
 
 PRIORITY_ORDER_VALUE = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
+
+
+async def waiting_counts(session: AsyncSession) -> dict[int, int]:
+    stmt = (
+        select(Ticket.queue_id, func.count())
+        .where(
+            Ticket.assignee_id.is_(None),
+            Ticket.status.in_((TicketStatus.new, TicketStatus.open)),
+        )
+        .group_by(Ticket.queue_id)
+    )
+    return {q: int(n) for q, n in (await session.execute(stmt)).all()}

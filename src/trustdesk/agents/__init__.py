@@ -1,0 +1,1 @@
+"""Support staff: accounts, skills, capacity and presence."""

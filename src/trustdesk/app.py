@@ -1,0 +1,92 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from sqlalchemy import text
+
+from trustdesk import worker
+from trustdesk.agents.api import router as agents_router
+from trustdesk.auth.api import router as auth_router
+from trustdesk.config import Settings, get_settings
+from trustdesk.customers.api import router as customers_router
+from trustdesk.db import make_engine, make_sessionmaker
+from trustdesk.deps import SessionDep
+from trustdesk.errors import install_error_handlers
+from trustdesk.routing.api import router as queues_router
+from trustdesk.sla.api import router as sla_router
+from trustdesk.tickets.api import customer_router as my_tickets_router
+from trustdesk.tickets.api import router as tickets_router
+
+LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>TrustDesk</title><meta name="viewport" content="width=device-width,initial-scale=1">
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem}
+code{background:#f2f2f2;padding:.1rem .3rem}</style></head><body>
+<h1>TrustDesk is running</h1>
+<p>Customer service for cryptocurrency exchanges.</p>
+<ul><li><a href="/docs">API explorer</a> (OpenAPI at <a href="/openapi.json">/openapi.json</a>)</li>
+<li><a href="/healthz">Health</a></li></ul>
+<p>Demo agents sign in with <code>POST /api/v1/auth/login</code>, for example
+<code>lead@demo.trustdesk.dev</code> / <code>demo-password</code>.</p>
+</body></html>"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if settings.run_sweep_in_process:
+            task = asyncio.create_task(
+                worker.run_forever(app.state.sessionmaker, settings.sla_sweep_interval_seconds)
+            )
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await engine.dispose()
+
+    app = FastAPI(
+        title="TrustDesk",
+        version="0.1.0",
+        description="Customer service platform for cryptocurrency exchanges. "
+        "Agents authenticate with a bearer token from /api/v1/auth/login; customers with "
+        "a JWT (HS256) signed by the exchange with the shared customer-token secret.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    install_error_handlers(app)
+    for router in (
+        auth_router,
+        agents_router,
+        customers_router,
+        queues_router,
+        tickets_router,
+        my_tickets_router,
+        sla_router,
+    ):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz(session: SessionDep) -> dict[str, str]:
+        """Liveness and database reachability."""
+        await session.execute(text("SELECT 1"))
+        return {"status": "ok", "database": engine.dialect.name}
+
+    @app.get("/", include_in_schema=False, response_class=HTMLResponse)
+    async def landing() -> str:
+        return LANDING
+
+    return app

@@ -1,0 +1,1 @@
+"""Customers as the desk sees them."""

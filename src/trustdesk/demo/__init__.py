@@ -1,0 +1,1 @@
+"""A believable demo data set, written through the real service functions."""
