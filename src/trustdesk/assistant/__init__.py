@@ -1,0 +1,1 @@
+"""The AI assistant: understands a customer's request and answers or hands off."""
