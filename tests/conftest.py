@@ -74,9 +74,7 @@ async def _reset(maker: async_sessionmaker[AsyncSession], dialect: str) -> None:
     async with maker() as session:
         tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
         if dialect == "postgresql":
-            await session.execute(
-                text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-            )
+            await session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for name in tables:
                 await session.execute(text(f"DELETE FROM {name}"))

@@ -1,10 +1,10 @@
-"""Ticket life: first response, pending, resolve, reopen, close, escalation, collaborators, audit."""
+"""Ticket life: replies, pending, resolve, reopen, close, escalation, collaborators, audit."""
 
 from __future__ import annotations
 
-from trustdesk.models.agent import AgentRole, Presence
 from tests.conftest import auth
 from tests.factories import login, make_agent, open_ticket
+from trustdesk.models.agent import AgentRole, Presence
 
 
 async def _agent_reply(client, headers, ticket_id, body="On it", **extra):
@@ -74,7 +74,9 @@ async def test_closed_ticket_rejects_replies_with_409(client, maker, clock, cust
     await make_agent(maker, "a@x.io", now=clock.now)
     headers = await login(client, "a@x.io")
     ticket = await open_ticket(client, customer_token("c1"))
-    await client.patch(f"/api/v1/tickets/{ticket['id']}", headers=headers, json={"status": "closed"})
+    await client.patch(
+        f"/api/v1/tickets/{ticket['id']}", headers=headers, json={"status": "closed"}
+    )
     response = await client.post(
         f"/api/v1/me/tickets/{ticket['id']}/messages",
         headers=auth(customer_token("c1")),
@@ -183,7 +185,9 @@ async def test_invalid_status_transition_is_409_and_changes_nothing(
     await make_agent(maker, "a@x.io", now=clock.now)
     headers = await login(client, "a@x.io")
     ticket = await open_ticket(client, customer_token("c1"))
-    await client.patch(f"/api/v1/tickets/{ticket['id']}", headers=headers, json={"status": "resolved"})
+    await client.patch(
+        f"/api/v1/tickets/{ticket['id']}", headers=headers, json={"status": "resolved"}
+    )
     bad = await client.patch(
         f"/api/v1/tickets/{ticket['id']}", headers=headers, json={"status": "pending_customer"}
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from trustdesk.models.agent import Presence
-from trustdesk.routing.scoring import Candidate, RoutingNeed, choose_agent
 from tests.conftest import auth
 from tests.factories import login, make_agent, open_ticket
+from trustdesk.models.agent import Presence
+from trustdesk.routing.scoring import Candidate, RoutingNeed, choose_agent
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -75,7 +75,9 @@ async def test_capacity_full_tickets_wait_with_positions(client, maker, clock, c
     waiting = []
     for i in range(2, 5):
         clock.advance(seconds=10)
-        waiting.append((customer_token(f"c{i}"), await open_ticket(client, customer_token(f"c{i}"))))
+        waiting.append(
+            (customer_token(f"c{i}"), await open_ticket(client, customer_token(f"c{i}")))
+        )
     positions = [t["estimate"]["queue_position"] for _, t in waiting]
     assert positions == [1, 2, 3]
     token, last = waiting[-1]

@@ -6,12 +6,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from tests.conftest import auth
+from tests.factories import login, make_agent, open_ticket
 from trustdesk.db import commit
 from trustdesk.models import SlaEvent
 from trustdesk.models.agent import AgentRole, Presence
 from trustdesk.sla.service import sweep
-from tests.conftest import auth
-from tests.factories import login, make_agent, open_ticket
 
 
 async def _sweep(maker, now):

@@ -25,9 +25,7 @@ async def _count(client, token):
         {"subject": "x" * 301, "body": "y"},
     ],
 )
-async def test_bad_ticket_input_is_rejected_and_nothing_is_created(
-    client, customer_token, payload
-):
+async def test_bad_ticket_input_is_rejected_and_nothing_is_created(client, customer_token, payload):
     token = customer_token("alice")
     response = await client.post("/api/v1/me/tickets", headers=auth(token), json=payload)
     assert response.status_code == 422, response.text

@@ -16,7 +16,9 @@ async def agent_by_email(session: AsyncSession, email: str) -> Agent | None:
     ).scalar_one_or_none()
 
 
-async def agent_by_token_hash(session: AsyncSession, token_hash: str, now: datetime) -> Agent | None:
+async def agent_by_token_hash(
+    session: AsyncSession, token_hash: str, now: datetime
+) -> Agent | None:
     stmt = (
         select(Agent)
         .join(AgentToken, AgentToken.agent_id == Agent.id)

@@ -14,6 +14,7 @@ from trustdesk.auth.customer_tokens import CustomerClaims
 from trustdesk.auth.passwords import verify_password
 from trustdesk.errors import Unauthorized
 from trustdesk.models import Agent, AgentToken, Customer
+from trustdesk.triage.language import normalize_language_tag
 
 # Agent bearer tokens carry a prefix so they are never mistaken for a customer JWT.
 AGENT_TOKEN_PREFIX = "tda_"
@@ -79,8 +80,6 @@ async def resolve_customer(session: AsyncSession, claims: CustomerClaims) -> Cus
 
 def _apply_profile(customer: Customer, claims: CustomerClaims) -> None:
     # Only claims the exchange sent overwrite what we hold; absent ones leave it as it is.
-    from trustdesk.triage.language import normalize_language_tag
-
     updates = {
         "email": claims.email.lower() if claims.email else None,
         "phone": claims.phone,

@@ -89,9 +89,9 @@ async def queue_position(session: AsyncSession, ticket: Ticket) -> int:
         Ticket.status.in_((TicketStatus.new, TicketStatus.open)),
         Ticket.id != ticket.id,
         or_(
-            PRIORITY_ORDER < mine,
+            mine > PRIORITY_ORDER,
             and_(
-                PRIORITY_ORDER == mine,
+                mine == PRIORITY_ORDER,
                 or_(
                     Ticket.queued_at < ticket.queued_at,
                     and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),

@@ -186,7 +186,13 @@ async def add_collaborator(
     """Pull in a department (engineering, legal, security) with an internal note."""
     ticket = await service.get_ticket(session, ticket_id, for_update=True)
     await service.add_collaborator(
-        session, ticket, agent, queue_key=data.queue, agent_id=data.agent_id, note=data.note, now=now
+        session,
+        ticket,
+        agent,
+        queue_key=data.queue,
+        agent_id=data.agent_id,
+        note=data.note,
+        now=now,
     )
     await commit(session)
     return await views.agent_detail(session, ticket, now=now)
@@ -268,4 +274,3 @@ async def reply_to_my_ticket(
     await service.add_customer_message(session, ticket, customer, data.body, now=now)
     await commit(session)
     return await views.customer_detail(session, ticket, now=now)
-

@@ -87,7 +87,9 @@ def _first_name(full: str | None) -> str | None:
 async def customer_summary(
     session: AsyncSession, ticket: Ticket, *, now: datetime
 ) -> CustomerTicketRead:
-    names = await repository.agent_names(session, {ticket.assignee_id} if ticket.assignee_id else set())
+    names = await repository.agent_names(
+        session, {ticket.assignee_id} if ticket.assignee_id else set()
+    )
     return CustomerTicketRead(
         id=ticket.id,
         subject=ticket.subject,
