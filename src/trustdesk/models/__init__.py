@@ -3,6 +3,7 @@
 from trustdesk.models.agent import Agent, AgentRole, AgentToken, Presence
 from trustdesk.models.audit import AuditEvent
 from trustdesk.models.customer import Customer
+from trustdesk.models.exchange import SandboxAccount  # noqa: F401  (registers the sandbox tables)
 from trustdesk.models.idempotency import IdempotencyRecord
 from trustdesk.models.queue import Queue, QueueKind
 from trustdesk.models.sla import SlaEvent, SlaPolicy
