@@ -130,3 +130,16 @@ async def test_message_on_unknown_ticket_is_404(client, maker, clock):
     )
     assert response.status_code == 404
     assert response.json() == {"error": "NotFound", "detail": "ticket 999 not found"}
+
+
+async def test_retried_reply_with_the_same_key_is_stored_once(client, customer_token):
+    token = customer_token("alice")
+    ticket = await open_ticket(client, token)
+    headers = {**auth(token), "Idempotency-Key": "reply-1"}
+    for _ in range(2):
+        response = await client.post(
+            f"/api/v1/me/tickets/{ticket['id']}/messages", headers=headers, json={"body": "USDT"}
+        )
+        assert response.status_code == 201
+    detail = await client.get(f"/api/v1/me/tickets/{ticket['id']}", headers=auth(token))
+    assert [m["body"] for m in detail.json()["messages"]].count("USDT") == 1

@@ -157,15 +157,32 @@ async def update_ticket(
 
 @router.post("/{ticket_id}/messages", status_code=201, response_model=MessageRead)
 async def post_agent_message(
-    ticket_id: int, data: AgentMessageCreate, session: SessionDep, agent: CurrentAgent, now: NowDep
-) -> MessageRead:
+    ticket_id: int,
+    data: AgentMessageCreate,
+    session: SessionDep,
+    agent: CurrentAgent,
+    now: NowDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     """Reply to the customer, or leave an internal note (`internal: true`)."""
-    ticket = await service.get_ticket(session, ticket_id, for_update=True)
-    message = await service.add_agent_message(
-        session, ticket, agent, data.body, internal=data.internal, status=data.status, now=now
+
+    async def create() -> MessageRead:
+        ticket = await service.get_ticket(session, ticket_id, for_update=True)
+        message = await service.add_agent_message(
+            session, ticket, agent, data.body, internal=data.internal, status=data.status, now=now
+        )
+        return MessageRead.model_validate(message).model_copy(update={"author_name": agent.name})
+
+    return await run_idempotent(
+        session,
+        key=idempotency_key,
+        scope=f"agent:{agent.id}:ticket:{ticket_id}:messages",
+        payload=data,
+        now=now,
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        create=create,
     )
-    await commit(session)
-    return MessageRead.model_validate(message).model_copy(update={"author_name": agent.name})
 
 
 @router.post("/{ticket_id}/escalate", response_model=TicketDetail)
@@ -267,10 +284,27 @@ async def my_ticket(
 
 @customer_router.post("/{ticket_id}/messages", status_code=201, response_model=CustomerTicketDetail)
 async def reply_to_my_ticket(
-    ticket_id: int, data: MessageCreate, session: SessionDep, customer: CurrentCustomer, now: NowDep
-) -> CustomerTicketDetail:
+    ticket_id: int,
+    data: MessageCreate,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    now: NowDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     """Reply; a resolved ticket reopens. A closed one answers 409: open a new ticket."""
-    ticket = await service.get_customer_ticket(session, customer, ticket_id, for_update=True)
-    await service.add_customer_message(session, ticket, customer, data.body, now=now)
-    await commit(session)
-    return await views.customer_detail(session, ticket, now=now)
+
+    async def create() -> CustomerTicketDetail:
+        ticket = await service.get_customer_ticket(session, customer, ticket_id, for_update=True)
+        await service.add_customer_message(session, ticket, customer, data.body, now=now)
+        return await views.customer_detail(session, ticket, now=now)
+
+    return await run_idempotent(
+        session,
+        key=idempotency_key,
+        scope=f"customer:{customer.id}:ticket:{ticket_id}:messages",
+        payload=data,
+        now=now,
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        create=create,
+    )
