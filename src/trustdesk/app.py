@@ -18,6 +18,7 @@ from trustdesk.customers.api import router as customers_router
 from trustdesk.db import make_engine, make_sessionmaker
 from trustdesk.deps import SessionDep
 from trustdesk.errors import install_error_handlers
+from trustdesk.exchange.api import router as exchange_router
 from trustdesk.routing.api import router as queues_router
 from trustdesk.sla.api import router as sla_router
 from trustdesk.tickets.api import customer_router as my_tickets_router
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tickets_router,
         my_tickets_router,
         sla_router,
+        exchange_router,
     ):
         app.include_router(router)
 

@@ -201,32 +201,32 @@ def _enum(kind: Any, value: Any, where: str, ctx: _Ctx, name: str, default: Any 
 
 
 def _time(raw: Mapping[str, Any], prefix: str, where: str, ctx: _Ctx, required: bool) -> Any:
-    """`<prefix>_at` (ISO 8601 with offset) or `<prefix>_ago` ("90m", "2h", "1d12h")."""
-    at, ago = raw.get(f"{prefix}_at"), raw.get(f"{prefix}_ago")
+    """`<prefix>_at` (ISO 8601 with offset) or `<prefix>_ago` ("90m", "2h", "1d12h");
+    plain `at` / `ago` when `prefix` is empty."""
+    at_key, ago_key = (f"{prefix}_at", f"{prefix}_ago") if prefix else ("at", "ago")
+    at, ago = raw.get(at_key), raw.get(ago_key)
     if at is not None and ago is not None:
-        raise ctx.fail(where, f"give either '{prefix}_at' or '{prefix}_ago', not both")
+        raise ctx.fail(where, f"give either '{at_key}' or '{ago_key}', not both")
     if at is not None:
         if isinstance(at, str):
             try:
                 at = datetime.fromisoformat(at)
             except ValueError as exc:
-                raise ctx.fail(where, f"'{prefix}_at' is not an ISO 8601 time: {at!r}") from exc
+                raise ctx.fail(where, f"'{at_key}' is not an ISO 8601 time: {at!r}") from exc
         if not isinstance(at, datetime) or at.tzinfo is None:
-            raise ctx.fail(where, f"'{prefix}_at' needs a UTC offset, e.g. 2026-11-02T03:00:00Z")
+            raise ctx.fail(where, f"'{at_key}' needs a UTC offset, e.g. 2026-11-02T03:00:00Z")
         return at.astimezone(UTC)
     if ago is not None:
         text = str(ago).replace(" ", "")
         parts = _DURATION.findall(text)
         if not parts or "".join(n + u for n, u in parts) != text:
-            raise ctx.fail(
-                where, f"'{prefix}_ago' must look like 30s, 15m, 2h, 3d or 1d6h: {ago!r}"
-            )
+            raise ctx.fail(where, f"'{ago_key}' must look like 30s, 15m, 2h, 3d or 1d6h: {ago!r}")
         delta = timedelta()
         for number, unit in parts:
             delta += timedelta(**{_UNITS[unit]: int(number)})
         return ctx.now - delta
     if required:
-        raise ctx.fail(where, f"'{prefix}_at' or '{prefix}_ago' is required")
+        raise ctx.fail(where, f"'{at_key}' or '{ago_key}' is required")
     return None
 
 
@@ -352,7 +352,7 @@ def _user(raw_any: Any, where: str, ctx: _Ctx) -> UserSpec:
         e = _mapping(e_any, w, ctx)
         _check_keys(e, {"kind", "at", "ago", "ip", "device_id", "country", "asn"}, w, ctx)
         kind = _enum(SecurityEventKind, _required(e, "kind", w, ctx), w, ctx, "kind")
-        at = _time({"t_at": e.get("at"), "t_ago": e.get("ago")}, "t", w, ctx, True)
+        at = _time(e, "", w, ctx, True)
         asn = e.get("asn")
         if asn is not None:
             asn = _int(asn, w, ctx, "asn")
