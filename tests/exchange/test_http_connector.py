@@ -131,3 +131,16 @@ async def test_the_app_uses_the_configured_connector(
     for txid, verdict, _ in DEPOSIT_CASES[:6]:
         body = (await client.get(DEPOSIT, params={"txid": txid}, headers=headers)).json()
         assert body["verdict"] == verdict
+
+
+def test_the_shipped_contract_documents_every_served_path():
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("trustdesk.exchange").joinpath("connector_openapi.yaml").read_text()
+    documented = yaml.safe_load(text)["paths"]
+    served = create_contract_app("sqlite+aiosqlite://", API_KEY).openapi()["paths"]
+    assert set(served) == set(documented)
+    for path, methods in served.items():
+        assert set(methods) == set(documented[path]), path
