@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -126,12 +127,12 @@ async def chain_transactions(
     return {row.txid_key: row for row in (await session.execute(stmt)).scalars()}
 
 
-async def owners(session: AsyncSession, column: object, values: Iterable[str]) -> dict[str, str]:
+async def owners(session: AsyncSession, column: Any, values: Iterable[str]) -> dict[str, str]:
     """value -> owning user_id for rows whose `column` (e.g. SandboxDeposit.deposit_id) is in
     `values`: finds ids another user already holds."""
     wanted = sorted(set(values))
     if not wanted:
         return {}
-    model = column.class_  # type: ignore[attr-defined]
-    stmt = select(column, model.user_id).where(column.in_(wanted))  # type: ignore[attr-defined]
+    model = column.class_
+    stmt = select(column, model.user_id).where(column.in_(wanted))
     return {value: user for value, user in (await session.execute(stmt)).all()}
