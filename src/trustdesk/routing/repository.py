@@ -57,8 +57,12 @@ async def open_load(session: AsyncSession, agent_id: int) -> int:
 
 
 async def lock_agent(session: AsyncSession, agent_id: int) -> Agent | None:
-    """Serialise assignments to one agent (PostgreSQL row lock; SQLite has one writer anyway)."""
-    stmt = select(Agent).where(Agent.id == agent_id).with_for_update()
+    """Serialise assignments to one agent (PostgreSQL row lock; SQLite has one writer anyway).
+
+    SKIP LOCKED: an agent another request is assigning right now is skipped, not waited for.
+    Waiting would let two requests that lock agents in opposite orders deadlock.
+    """
+    stmt = select(Agent).where(Agent.id == agent_id).with_for_update(skip_locked=True)
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
@@ -76,6 +80,8 @@ async def waiting_tickets(
         )
         .order_by(Queue.rank, PRIORITY_ORDER, Ticket.queued_at, Ticket.id)
         .limit(limit)
+        # Two drains at once (two agents freeing up) must not hand one ticket to both.
+        .with_for_update(skip_locked=True, of=Ticket)
     )
     return (await session.execute(stmt)).scalars().all()
 
@@ -103,8 +109,9 @@ async def queue_position(session: AsyncSession, ticket: Ticket) -> int:
 
 
 async def online_agents_serving(session: AsyncSession, queue_key: str) -> int:
-    rows = await agents_with_load(session)
-    return sum(1 for agent, _ in rows if queue_key in (agent.queues or []))
+    # Queue membership lives in a JSON list; the online staff is small, so count in Python.
+    stmt = select(Agent.queues).where(Agent.active.is_(True), Agent.presence == Presence.online)
+    return sum(1 for queues in (await session.execute(stmt)).scalars() if queue_key in queues)
 
 
 PRIORITY_ORDER_VALUE = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}

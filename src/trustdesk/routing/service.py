@@ -67,10 +67,14 @@ async def auto_assign(
             return None
         agent = await repository.lock_agent(session, agent_id)
         # Under the lock, recount: a concurrent request may just have filled this agent.
-        load = await repository.open_load(session, agent_id)
-        if agent is not None and agent.presence == Presence.online and load < agent.capacity:
+        if (
+            agent is not None
+            and agent.presence == Presence.online
+            and await repository.open_load(session, agent_id) < agent.capacity
+        ):
             await assign(session, ticket, agent, now=now, actor=None, reason=reason)
             return agent
+        # Busy elsewhere or full: try the next best; the queue sweep catches any leftover.
         candidates = [c for c in candidates if c.agent_id != agent_id]
     return None
 

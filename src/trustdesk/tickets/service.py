@@ -464,9 +464,14 @@ async def add_collaborator(
     return collaborator
 
 
-async def estimate(session: AsyncSession, ticket: Ticket, *, now: datetime) -> Estimate:
-    """Queue position and expected times, from the live queue and the SLA."""
-    state = await sla.state_for(session, ticket, now=now)
+async def estimate(
+    session: AsyncSession, ticket: Ticket, *, now: datetime, view: sla.SlaView | None = None
+) -> Estimate:
+    """Queue position and expected times, from the live queue and the SLA.
+
+    Pass the SLA `view` when the caller has already computed it: it is the costly part.
+    """
+    state = view or await sla.state_for(session, ticket, now=now)
     first_due = state.due(sla.FIRST_RESPONSE)
     resolution_due = state.due(sla.RESOLUTION)
     if ticket.status in (TicketStatus.resolved, TicketStatus.closed):

@@ -76,7 +76,7 @@ async def agent_detail(session: AsyncSession, ticket: Ticket, *, now: datetime) 
             )
             for m in view.state.current
         ],
-        estimate=await estimate(session, ticket, now=now),
+        estimate=await estimate(session, ticket, now=now, view=view),
     )
 
 
