@@ -56,13 +56,13 @@ async def open_load(session: AsyncSession, agent_id: int) -> int:
     return int((await session.execute(stmt)).scalar_one())
 
 
-async def lock_agent(session: AsyncSession, agent_id: int) -> Agent | None:
+async def lock_agent(session: AsyncSession, agent_id: int, *, wait: bool) -> Agent | None:
     """Serialise assignments to one agent (PostgreSQL row lock; SQLite has one writer anyway).
 
-    SKIP LOCKED: an agent another request is assigning right now is skipped, not waited for.
-    Waiting would let two requests that lock agents in opposite orders deadlock.
+    `wait=False` (SKIP LOCKED) returns None for an agent another transaction is assigning to.
+    Only a transaction that holds no other agent lock may wait, or two could deadlock.
     """
-    stmt = select(Agent).where(Agent.id == agent_id).with_for_update(skip_locked=True)
+    stmt = select(Agent).where(Agent.id == agent_id).with_for_update(skip_locked=not wait)
     return (await session.execute(stmt)).scalar_one_or_none()
 
 

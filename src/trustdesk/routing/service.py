@@ -12,6 +12,8 @@ from trustdesk.models.agent import Presence
 from trustdesk.routing import repository
 from trustdesk.routing.scoring import Candidate, RoutingNeed, choose_agent
 
+MAX_ATTEMPTS = 20
+
 
 def _candidate(agent: Agent, load: int) -> Candidate:
     return Candidate(
@@ -55,27 +57,51 @@ async def assign(
 
 
 async def auto_assign(
-    session: AsyncSession, ticket: Ticket, queue: Queue, *, now: datetime, reason: str = "routing"
+    session: AsyncSession,
+    ticket: Ticket,
+    queue: Queue,
+    *,
+    now: datetime,
+    reason: str = "routing",
+    wait: bool = True,
 ) -> Agent | None:
-    """Route one ticket to the best free agent, or leave it waiting in its queue."""
-    rows = await repository.agents_with_load(session)
-    candidates = [_candidate(a, n) for a, n in rows]
+    """Route one ticket to the best free agent, or leave it waiting in its queue.
+
+    Under concurrency the choice is made twice: once to pick whom to lock, and again with
+    fresh loads once the lock is held, so two simultaneous tickets never both land on the
+    same idle agent while a colleague stays idle. Each attempt runs in a savepoint: rolling
+    it back releases the agent's lock, so a transaction holds at most one agent lock while it
+    waits (no lock cycles, no deadlocks). `wait=False` skips agents being assigned elsewhere
+    (for queue drains, which may already hold agent locks).
+    """
     need = RoutingNeed(queue=queue.key, language=ticket.language, topic=ticket.intent)
-    for _attempt in range(3):
+    skipped: set[int] = set()
+    # Each failed attempt means another ticket was just assigned: progress, so keep trying a
+    # while; whatever is left waits in the queue for the next drain or sweep.
+    for _attempt in range(MAX_ATTEMPTS):
+        rows = await repository.agents_with_load(session)
+        candidates = [_candidate(a, n) for a, n in rows if a.id not in skipped]
         agent_id = choose_agent(need, candidates)
         if agent_id is None:
             return None
-        agent = await repository.lock_agent(session, agent_id)
-        # Under the lock, recount: a concurrent request may just have filled this agent.
-        if (
-            agent is not None
-            and agent.presence == Presence.online
-            and await repository.open_load(session, agent_id) < agent.capacity
-        ):
+        savepoint = await session.begin_nested()
+        agent = await repository.lock_agent(session, agent_id, wait=wait)
+        if agent is None:
+            await savepoint.rollback()
+            skipped.add(agent_id)
+            continue
+        await session.refresh(agent)
+        fresh = [
+            _candidate(a, n)
+            for a, n in await repository.agents_with_load(session)
+            if a.id not in skipped
+        ]
+        if choose_agent(need, fresh) == agent_id:
             await assign(session, ticket, agent, now=now, actor=None, reason=reason)
+            await savepoint.commit()
             return agent
-        # Busy elsewhere or full: try the next best; the queue sweep catches any leftover.
-        candidates = [c for c in candidates if c.agent_id != agent_id]
+        # Someone else took this agent meanwhile: release the lock and choose again.
+        await savepoint.rollback()
     return None
 
 
@@ -86,6 +112,7 @@ async def drain_queues(session: AsyncSession, *, now: datetime, limit: int = 200
     waiting = await repository.waiting_tickets(session, list(by_id), limit=limit)
     assigned = 0
     for ticket in waiting:
-        if await auto_assign(session, ticket, by_id[ticket.queue_id], now=now, reason="queue"):
+        queue = by_id[ticket.queue_id]
+        if await auto_assign(session, ticket, queue, now=now, reason="queue", wait=False):
             assigned += 1
     return assigned
