@@ -59,6 +59,9 @@ class FeatureConfig:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        # Lists, not tuples: the manifest's JSON must compare equal to a fresh config.
+        data["word_ngrams"] = list(self.word_ngrams)
+        data["char_ngrams"] = list(self.char_ngrams)
         data["encoder"] = encoder.ENCODER_NAME if self.embeddings else None
         return data
 

@@ -1,0 +1,144 @@
+"""Intent engine benchmark: Banking77 accuracy / latency and xSID cross-language accuracy.
+
+    python bench/intents.py [--data /work/shared/data] [--latency-samples N] [--skip-xsid]
+
+Banking77: train on train.csv only, report on test.csv (3,080 messages): accuracy, macro-F1,
+single-message predict() latency p50/p95 after warm-up, training time.
+xSID: train on the English side of the even ids, test every language on the odd ids.
+The last line printed is one JSON object with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from trustdesk.assistant.intents import (
+    IntentClassifier,
+    LabelledData,
+    evaluate,
+    read_labelled_csv,
+)
+
+console = Console(stderr=True)
+
+
+def _bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def _reporter(bar: Progress, prefix: str):  # type: ignore[no-untyped-def]
+    tasks: dict[str, object] = {}
+
+    def report(stage: str, advance: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(f"{prefix}: {stage}", total=total)
+        bar.update(tasks[stage], advance=advance, total=total)  # type: ignore[arg-type]
+
+    return report
+
+
+def banking77(root: Path, latency_samples: int | None) -> dict[str, object]:
+    train = read_labelled_csv(root / "banking77" / "train.csv")
+    test = read_labelled_csv(root / "banking77" / "test.csv")
+    print(f"Banking77: {len(train.texts)} train, {len(test.texts)} test")
+    model = IntentClassifier()
+    with _bar() as bar:
+        report = _reporter(bar, "banking77")
+        start = time.perf_counter()
+        model.fit(train.texts, train.labels, progress=report)
+        train_seconds = time.perf_counter() - start
+        timed = len(test.texts) if latency_samples is None else latency_samples
+        result = evaluate(
+            model,
+            test,
+            latency_samples=timed,
+            on_batch=lambda n: report("predict", n, len(test.texts)),
+            on_latency_item=lambda: report("latency", 1, timed),
+        )
+    print(f"  accuracy  {result.accuracy:.2%}   macro-F1 {result.macro_f1:.2%}")
+    print(
+        f"  predict() one message: p50 {result.latency_p50_ms:.2f} ms, "
+        f"p95 {result.latency_p95_ms:.2f} ms ({result.latency_samples} messages)"
+    )
+    print(f"  training  {train_seconds:.1f} s (calibration temperature {model._temperature:.3f})")
+    print("  most confused (gold -> predicted):")
+    for gold, predicted, count in result.top_confusions[:5]:
+        print(f"    {gold} -> {predicted}: {count}")
+    return {
+        "accuracy": round(result.accuracy, 4),
+        "macro_f1": round(result.macro_f1, 4),
+        "p50_ms": round(result.latency_p50_ms, 2),
+        "p95_ms": round(result.latency_p95_ms, 2),
+        "latency_samples": result.latency_samples,
+        "train_seconds": round(train_seconds, 1),
+        "unsure_rate": round(result.unsure_rate, 4),
+    }
+
+
+def xsid(root: Path) -> dict[str, float]:
+    with (root / "xsid" / "test.tsv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    english: dict[int, tuple[str, str]] = {}
+    by_lang: dict[str, LabelledData] = defaultdict(lambda: LabelledData([], []))
+    for row in rows:
+        ident = int(row["id"])
+        if ident % 2 == 0:
+            english.setdefault(ident, (row["text_en"], row["intent"]))
+        else:
+            by_lang[row["lang"]].texts.append(row["text"])
+            by_lang[row["lang"]].labels.append(row["intent"])
+    train_texts = [t for t, _ in english.values()]
+    train_labels = [label for _, label in english.values()]
+    print(f"xSID: train on {len(train_texts)} English utterances (even ids), test odd ids")
+    model = IntentClassifier()
+    accuracy: dict[str, float] = {}
+    with _bar() as bar:
+        model.fit(train_texts, train_labels, progress=_reporter(bar, "xsid"))
+        for lang in sorted(by_lang):
+            data = by_lang[lang]
+            predicted = [p.intent for p in model.predict_batch(data.texts)]
+            hits = sum(p == g for p, g in zip(predicted, data.labels, strict=True))
+            accuracy[lang] = round(hits / len(data.labels), 4)
+    for lang, acc in accuracy.items():
+        print(f"  {lang:3s} {acc:.1%} ({len(by_lang[lang].texts)} utterances)")
+    return accuracy
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("/work/shared/data"))
+    parser.add_argument(
+        "--latency-samples", type=int, default=None, help="messages timed (default: all)"
+    )
+    parser.add_argument("--skip-xsid", action="store_true")
+    args = parser.parse_args()
+    print(f"load average (1 min) at start: {os.getloadavg()[0]:.2f}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
+    figures: dict[str, object] = {"bench": "intents", **banking77(args.data, args.latency_samples)}
+    # Other work on the machine inflates latency: record how busy it was.
+    figures["load_avg_1m_after_banking77"] = round(os.getloadavg()[0], 2)
+    if not args.skip_xsid:
+        figures["xsid_accuracy"] = xsid(args.data)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
