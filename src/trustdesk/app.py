@@ -19,6 +19,7 @@ from trustdesk.db import make_engine, make_sessionmaker
 from trustdesk.deps import SessionDep
 from trustdesk.errors import install_error_handlers
 from trustdesk.exchange.api import router as exchange_router
+from trustdesk.exchange.http_connector import HttpConnector
 from trustdesk.routing.api import router as queues_router
 from trustdesk.sla.api import router as sla_router
 from trustdesk.tickets.api import customer_router as my_tickets_router
@@ -44,6 +45,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         task = None
+        connector = None
+        if settings.exchange_url:
+            connector = HttpConnector(settings.exchange_url, settings.exchange_api_key)
+            app.state.exchange_connector = connector
         if settings.run_sweep_in_process:
             task = asyncio.create_task(
                 worker.run_forever(app.state.sessionmaker, settings.sla_sweep_interval_seconds)
@@ -55,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if connector is not None:
+                await connector.aclose()
             await engine.dispose()
 
     app = FastAPI(

@@ -12,7 +12,9 @@ from rich.console import Console
 from trustdesk.config import get_settings
 from trustdesk.exchange.cli import sandbox_app
 
-app = typer.Typer(help="TrustDesk: customer service for cryptocurrency exchanges.", no_args_is_help=True)
+app = typer.Typer(
+    help="TrustDesk: customer service for cryptocurrency exchanges.", no_args_is_help=True
+)
 agents_app = typer.Typer(help="Manage support staff.", no_args_is_help=True)
 app.add_typer(agents_app, name="agents")
 app.add_typer(sandbox_app, name="sandbox")

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     # How long a stored Idempotency-Key answer is replayed.
     idempotency_ttl_hours: int = 24
     data_dir: Path = Path("var")
+    # The exchange's internal API (see exchange/connector_openapi.yaml). Unset: the built-in
+    # sandbox exchange stored in TrustDesk's own database plays that role.
+    exchange_url: str | None = None
+    exchange_api_key: str = ""
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:
@@ -63,7 +67,9 @@ class Settings(BaseSettings):
                     "production needs these secrets (at least 32 characters each): "
                     + ", ".join(missing)
                 )
-        else:
+        if self.exchange_url and not self.exchange_api_key:
+            raise ConfigurationError("TRUSTDESK_EXCHANGE_URL needs TRUSTDESK_EXCHANGE_API_KEY")
+        if self.env is not Environment.production:
             self.secret_key = self.secret_key or DEV_SECRET_KEY
             self.customer_token_secret = self.customer_token_secret or DEV_CUSTOMER_TOKEN_SECRET
         return self

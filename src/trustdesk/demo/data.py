@@ -11,6 +11,7 @@ from trustdesk.agents import service as agents
 from trustdesk.agents.schemas import AgentCreate
 from trustdesk.auth.customer_tokens import CustomerClaims
 from trustdesk.auth.service import resolve_customer
+from trustdesk.exchange.sandbox.store import load_demo_sandbox
 from trustdesk.models import Agent, Ticket
 from trustdesk.models.agent import AgentRole, Presence
 from trustdesk.models.ticket import Channel, TicketStatus
@@ -218,6 +219,9 @@ async def load_demo(session: AsyncSession, *, now: datetime) -> dict[str, int]:
     existing = await session.execute(select(func.count()).select_from(Agent))
     if existing.scalar_one() > 0:
         return {"agents": 0, "tickets": 0}
+    # The sandbox exchange holds the demo customers' deposits and withdrawals, so every
+    # diagnosis can be tried on them.
+    await load_demo_sandbox(session, now)
     staff: dict[str, Agent] = {}
     for handle, name, role, languages, queues, topics, presence in STAFF:
         agent = await agents.create_agent(
