@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from trustdesk.assistant.cli import intents_app
 from trustdesk.config import get_settings
 from trustdesk.exchange.cli import sandbox_app
 
@@ -17,6 +18,7 @@ app = typer.Typer(
 )
 agents_app = typer.Typer(help="Manage support staff.", no_args_is_help=True)
 app.add_typer(agents_app, name="agents")
+app.add_typer(intents_app, name="intents")
 app.add_typer(sandbox_app, name="sandbox")
 console = Console()
 
