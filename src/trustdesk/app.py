@@ -11,19 +11,12 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import text
 
 from trustdesk import worker
-from trustdesk.agents.api import router as agents_router
-from trustdesk.auth.api import router as auth_router
 from trustdesk.config import Settings, get_settings
-from trustdesk.customers.api import router as customers_router
 from trustdesk.db import make_engine, make_sessionmaker
 from trustdesk.deps import SessionDep
 from trustdesk.errors import install_error_handlers
-from trustdesk.exchange.api import router as exchange_router
 from trustdesk.exchange.http_connector import HttpConnector
-from trustdesk.routing.api import router as queues_router
-from trustdesk.sla.api import router as sla_router
-from trustdesk.tickets.api import customer_router as my_tickets_router
-from trustdesk.tickets.api import router as tickets_router
+from trustdesk.kit.discovery import discover
 
 LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>TrustDesk</title><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -76,16 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)
-    for router in (
-        auth_router,
-        agents_router,
-        customers_router,
-        queues_router,
-        tickets_router,
-        my_tickets_router,
-        sla_router,
-        exchange_router,
-    ):
+    for router in discover("api", "router"):
         app.include_router(router)
 
     @app.get("/healthz", tags=["health"])

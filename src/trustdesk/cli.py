@@ -9,16 +9,18 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from trustdesk.assistant.cli import intents_app
 from trustdesk.config import get_settings
 from trustdesk.exchange.cli import sandbox_app
+from trustdesk.kit.discovery import discover_modules
 
 app = typer.Typer(
     help="TrustDesk: customer service for cryptocurrency exchanges.", no_args_is_help=True
 )
 agents_app = typer.Typer(help="Manage support staff.", no_args_is_help=True)
 app.add_typer(agents_app, name="agents")
-app.add_typer(intents_app, name="intents")
+# Each domain's cli.py contributes its command group (`cli`, named `CLI_NAME`).
+for _module in discover_modules("cli"):
+    app.add_typer(_module.cli, name=_module.CLI_NAME)
 app.add_typer(sandbox_app, name="sandbox")
 console = Console()
 

@@ -11,7 +11,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from trustdesk.assistant.intents import (
@@ -45,7 +52,7 @@ def _progress() -> Iterator[ProgressCallback]:
         console=console,
         transient=False,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def report(stage: str, advance: int, total: int) -> None:
             if stage not in tasks:
@@ -142,3 +149,8 @@ def eval_(
     for gold, predicted, count in result.top_confusions:
         table.add_row(gold, predicted, str(count))
     console.print(table)
+
+
+# Picked up by trustdesk.cli: `trustdesk intents ...`.
+CLI_NAME = "intents"
+cli = intents_app

@@ -63,3 +63,8 @@ def load(
 def demo() -> None:
     """Load the packaged demo exchange (users u-1001..u-1016)."""
     _run(None)
+
+
+# Picked up by trustdesk.cli: `trustdesk sandbox ...`.
+CLI_NAME = "sandbox"
+cli = sandbox_app

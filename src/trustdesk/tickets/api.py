@@ -32,7 +32,7 @@ from trustdesk.tickets.schemas import (
     TicketUpdate,
 )
 
-router = APIRouter(prefix="/api/v1/tickets", tags=["tickets (agents)"])
+agent_router = APIRouter(prefix="/api/v1/tickets", tags=["tickets (agents)"])
 customer_router = APIRouter(prefix="/api/v1/me/tickets", tags=["my tickets (customers)"])
 
 IdempotencyKey = Annotated[
@@ -53,7 +53,7 @@ def _next(items: list[object], ids: list[int], limit: int) -> str | None:
     return encode_cursor(ids[-1]) if len(items) == limit and ids else None
 
 
-@router.get("", response_model=Page[TicketRead])
+@agent_router.get("", response_model=Page[TicketRead])
 async def list_tickets(
     session: SessionDep,
     agent: CurrentAgent,
@@ -105,7 +105,7 @@ async def list_tickets(
     return Page(items=items, next_cursor=_next(list(items), [t.id for t in tickets], limit))
 
 
-@router.post("", status_code=201, response_model=TicketDetail)
+@agent_router.post("", status_code=201, response_model=TicketDetail)
 async def create_ticket_for_customer(
     data: AgentTicketCreate,
     session: SessionDep,
@@ -137,7 +137,7 @@ async def create_ticket_for_customer(
     )
 
 
-@router.get("/{ticket_id}", response_model=TicketDetail)
+@agent_router.get("/{ticket_id}", response_model=TicketDetail)
 async def get_ticket(
     ticket_id: int, session: SessionDep, agent: CurrentAgent, now: NowDep
 ) -> TicketDetail:
@@ -145,7 +145,7 @@ async def get_ticket(
     return await views.agent_detail(session, ticket, now=now)
 
 
-@router.patch("/{ticket_id}", response_model=TicketDetail)
+@agent_router.patch("/{ticket_id}", response_model=TicketDetail)
 async def update_ticket(
     ticket_id: int, data: TicketUpdate, session: SessionDep, agent: CurrentAgent, now: NowDep
 ) -> TicketDetail:
@@ -155,7 +155,7 @@ async def update_ticket(
     return await views.agent_detail(session, ticket, now=now)
 
 
-@router.post("/{ticket_id}/messages", status_code=201, response_model=MessageRead)
+@agent_router.post("/{ticket_id}/messages", status_code=201, response_model=MessageRead)
 async def post_agent_message(
     ticket_id: int,
     data: AgentMessageCreate,
@@ -185,7 +185,7 @@ async def post_agent_message(
     )
 
 
-@router.post("/{ticket_id}/escalate", response_model=TicketDetail)
+@agent_router.post("/{ticket_id}/escalate", response_model=TicketDetail)
 async def escalate_ticket(
     ticket_id: int, data: EscalateRequest, session: SessionDep, agent: CurrentAgent, now: NowDep
 ) -> TicketDetail:
@@ -196,7 +196,7 @@ async def escalate_ticket(
     return await views.agent_detail(session, ticket, now=now)
 
 
-@router.post("/{ticket_id}/collaborators", status_code=201, response_model=TicketDetail)
+@agent_router.post("/{ticket_id}/collaborators", status_code=201, response_model=TicketDetail)
 async def add_collaborator(
     ticket_id: int, data: CollaboratorCreate, session: SessionDep, agent: CurrentAgent, now: NowDep
 ) -> TicketDetail:
@@ -215,7 +215,7 @@ async def add_collaborator(
     return await views.agent_detail(session, ticket, now=now)
 
 
-@router.get("/{ticket_id}/events", response_model=list[AuditEventRead])
+@agent_router.get("/{ticket_id}/events", response_model=list[AuditEventRead])
 async def ticket_events(
     ticket_id: int, session: SessionDep, agent: CurrentAgent
 ) -> list[AuditEventRead]:
@@ -308,3 +308,8 @@ async def reply_to_my_ticket(
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
         create=create,
     )
+
+
+router = APIRouter()
+router.include_router(agent_router)
+router.include_router(customer_router)
