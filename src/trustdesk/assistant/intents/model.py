@@ -104,7 +104,7 @@ def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
     z = scores / temperature
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    return np.asarray(e / e.sum(axis=-1, keepdims=True))
 
 
 def _fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
@@ -163,8 +163,13 @@ class IntentClassifier:
         texts: Sequence[str],
         labels: Sequence[str],
         progress: Progress | None = None,
+        embeddings: np.ndarray | None = None,
     ) -> IntentClassifier:
-        """Train on `texts` labelled with `labels`; reports stages through `progress`."""
+        """Train on `texts` labelled with `labels`; reports stages through `progress`.
+
+        `embeddings` may carry the texts' sentence embeddings already computed (rows aligned
+        with `texts`), e.g. when a benchmark trains many models on subsets of one corpus.
+        """
         texts = [str(t) for t in texts]
         labels = [str(label) for label in labels]
         if len(texts) != len(labels) or not texts:
@@ -178,7 +183,9 @@ class IntentClassifier:
         y = np.array([index[label] for label in labels])
 
         emb: np.ndarray | None = None
-        if self.config.embeddings:
+        if self.config.embeddings and embeddings is not None:
+            emb = np.asarray(embeddings, dtype=np.float32)
+        elif self.config.embeddings:
             report("embed", 0, len(texts))
             emb = encoder.encode(texts, on_batch=lambda n: report("embed", n, len(texts)))
 
@@ -266,19 +273,26 @@ class IntentClassifier:
         if self._tfidf is None or self._w_tfidf is None:
             raise RuntimeError("the classifier is not trained: call fit() or load() first")
 
-    def scores(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> Any:
+    def scores(
+        self,
+        texts: Sequence[str],
+        on_batch: Callable[[int], None] | None = None,
+        embeddings: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Raw SVM scores, one row per text, columns in `self.labels` order."""
         self._require_fitted()
         assert self._tfidf is not None and self._w_tfidf is not None and self._bias is not None
         texts = [str(t) for t in texts]
         out = np.asarray((self._tfidf.transform(texts) @ self._w_tfidf).todense())
         if self._w_emb is not None:
-            if len(texts) == 1:
+            if embeddings is not None:
+                emb = np.asarray(embeddings, dtype=np.float32)
+            elif len(texts) == 1:
                 emb = encoder.encode_one(texts[0])[None, :]
             else:
                 emb = encoder.encode(texts, on_batch=on_batch)
             out = out + emb @ self._w_emb
-        return out + self._bias
+        return np.asarray(out + self._bias)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return _softmax(self.scores(texts), self._temperature)
@@ -293,13 +307,17 @@ class IntentClassifier:
         return self._prediction(self.predict_proba([text])[0])
 
     def predict_batch(
-        self, texts: Iterable[str], on_batch: Callable[[int], None] | None = None
+        self,
+        texts: Iterable[str],
+        on_batch: Callable[[int], None] | None = None,
+        embeddings: np.ndarray | None = None,
     ) -> list[IntentPrediction]:
         """Classify many messages at once (much faster per message than `predict`)."""
         texts = list(texts)
         if not texts:
             return []
-        probs = _softmax(self.scores(texts, on_batch=on_batch), self._temperature)
+        scores = self.scores(texts, on_batch=on_batch, embeddings=embeddings)
+        probs = _softmax(scores, self._temperature)
         return [self._prediction(row) for row in probs]
 
     # --------------------------------------------------------------- persistence
