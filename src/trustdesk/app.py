@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from trustdesk import worker
@@ -17,6 +19,7 @@ from trustdesk.deps import SessionDep
 from trustdesk.errors import install_error_handlers
 from trustdesk.exchange.http_connector import HttpConnector
 from trustdesk.kit.discovery import discover
+from trustdesk.live import bus as live_bus
 
 LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>TrustDesk</title><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -42,6 +45,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.exchange_url:
             connector = HttpConnector(settings.exchange_url, settings.exchange_api_key)
             app.state.exchange_connector = connector
+        if settings.redis_url:
+            live_bus.relay = live_bus.RedisRelay(settings.redis_url)
+            await live_bus.relay.start()
         if settings.run_sweep_in_process:
             task = asyncio.create_task(
                 worker.run_forever(app.state.sessionmaker, settings.sla_sweep_interval_seconds)
@@ -55,6 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await task
             if connector is not None:
                 await connector.aclose()
+            if live_bus.relay is not None:
+                await live_bus.relay.stop()
+                live_bus.relay = None
             await engine.dispose()
 
     app = FastAPI(
@@ -69,8 +78,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)
-    for router in discover("api", "router"):
+    # JSON API first, then the HTML pages of every domain that has a web.py.
+    for router in discover("api", "router") + discover("web", "router"):
         app.include_router(router)
+    static = Path(__file__).parent / "static"
+    if static.is_dir():
+        app.mount("/static", StaticFiles(directory=static), name="static")
 
     @app.get("/healthz", tags=["health"])
     async def healthz(session: SessionDep) -> dict[str, str]:

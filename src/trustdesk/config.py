@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     # The exchange's internal API (see exchange/connector_openapi.yaml). Unset: the built-in
     # sandbox exchange stored in TrustDesk's own database plays that role.
+    # Set to fan live events out across web processes (redis://127.0.0.1:6379/0).
+    redis_url: str | None = None
     exchange_url: str | None = None
     exchange_api_key: str = ""
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustdesk.audit import service as audit
 from trustdesk.errors import Conflict, InvalidInput, NotFound
+from trustdesk.live.bus import emit
 from trustdesk.models import Agent, Customer, Queue, Ticket, TicketCollaborator, TicketMessage
 from trustdesk.models.queue import QueueKind
 from trustdesk.models.ticket import AuthorType, Priority, TicketStatus
@@ -30,6 +31,15 @@ class TicketClosed(Conflict):
 
 class InvalidTransition(Conflict):
     """The requested status cannot follow the current one."""
+
+
+def announce(session: AsyncSession, ticket: Ticket, change: str, *, public: bool = True) -> None:
+    """Tell live pages after commit: the desk sees every change; the customer, public ones."""
+    event = {"type": change, "ticket_id": ticket.id, "status": ticket.status}
+    emit(session, "desk", {**event, "queue_id": ticket.queue_id, "assignee_id": ticket.assignee_id})
+    emit(session, f"ticket:{ticket.id}", {**event, "public": public})
+    if public:
+        emit(session, f"customer:{ticket.customer_id}", event)
 
 
 async def _queue(session: AsyncSession, key: str) -> Queue:
@@ -121,6 +131,7 @@ async def create_ticket(
     queue = await repository.queue(session, ticket.queue_id) or queue
     await routing.auto_assign(session, ticket, queue, now=now)
     await sla.refresh(session, ticket, customer, now=now)
+    announce(session, ticket, "ticket_created")
     return ticket
 
 
@@ -265,6 +276,7 @@ async def add_customer_message(
         ticket.sentiment = mood.score
     await session.flush()
     await sla.refresh(session, ticket, customer, now=now)
+    announce(session, ticket, "message_added")
     return message
 
 
@@ -302,6 +314,7 @@ async def add_agent_message(
         await _set_status(session, ticket, status, actor=agent, now=now)
     await session.flush()
     await _after_status(session, ticket, now=now)
+    announce(session, ticket, "message_added", public=not internal)
     return message
 
 
@@ -369,6 +382,7 @@ async def update_ticket(
         await routing.assign(session, ticket, target, now=now, actor=agent, reason="manual")
     await session.flush()
     await _after_status(session, ticket, now=now)
+    announce(session, ticket, "ticket_updated")
     return ticket
 
 
@@ -406,6 +420,7 @@ async def escalate(
     await routing.auto_assign(session, ticket, target, now=now, reason="escalation")
     await session.flush()
     await _after_status(session, ticket, now=now)
+    announce(session, ticket, "ticket_escalated", public=False)
     return ticket
 
 

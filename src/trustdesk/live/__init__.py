@@ -1,0 +1,1 @@
+"""Live updates: events published after commit, fanned out to pages (SSE) and workers."""
