@@ -86,6 +86,13 @@ def _term_pattern(term: str) -> str:
     return rf"(?<!\w){pattern}{tail}"
 
 
+def _needle(term: str) -> str:
+    """The longest literal piece of a term's pattern (see `_term_pattern`)."""
+    body = fold(term.rstrip("*").strip())
+    chunks = [c for c in re.split(r"\s+|'", body) if c]
+    return max(chunks, key=len) if chunks else ""
+
+
 @dataclass(frozen=True, slots=True)
 class TermMatch:
     term: str  # the lexicon term as written in the data file
@@ -102,20 +109,23 @@ class TermMatcher:
     """
 
     def __init__(self, terms: Iterable[tuple[str, str]]) -> None:
-        self._entries: list[tuple[re.Pattern[str], str, str]] = []
+        self._entries: list[tuple[str, re.Pattern[str], str, str]] = []
         seen: set[tuple[str, str]] = set()
         for term, category in terms:
             key = (fold(term), category)
             if not term.strip() or key in seen:
                 continue
             seen.add(key)
-            self._entries.append((re.compile(_term_pattern(term)), term, category))
+            self._entries.append((_needle(term), re.compile(_term_pattern(term)), term, category))
 
     def find(self, text: str, *, folded: bool = False) -> list[TermMatch]:
         haystack = text if folded else fold(text)
+        # A term's longest literal chunk must occur for its pattern to match: the substring
+        # test is a C-speed filter that spares running ~1,400 regexes on every message.
         found = [
             TermMatch(term, category, m.start(), m.end())
-            for pattern, term, category in self._entries
+            for needle, pattern, term, category in self._entries
+            if needle in haystack
             for m in pattern.finditer(haystack)
         ]
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
