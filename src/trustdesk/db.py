@@ -93,6 +93,7 @@ async def commit(session: AsyncSession) -> None:
     """Commit the request's single transaction, then run what waited for it."""
     await session.commit()
     callbacks = session.info.pop("after_commit", [])
+    session.info.pop("sla_views", None)
     for callback in callbacks:
         result = callback()
         if hasattr(result, "__await__"):

@@ -62,7 +62,13 @@ async def lock_agent(session: AsyncSession, agent_id: int, *, wait: bool) -> Age
     `wait=False` (SKIP LOCKED) returns None for an agent another transaction is assigning to.
     Only a transaction that holds no other agent lock may wait, or two could deadlock.
     """
-    stmt = select(Agent).where(Agent.id == agent_id).with_for_update(skip_locked=not wait)
+    stmt = (
+        select(Agent)
+        .where(Agent.id == agent_id)
+        .with_for_update(skip_locked=not wait)
+        # The row read under the lock replaces whatever this session had cached.
+        .execution_options(populate_existing=True)
+    )
     return (await session.execute(stmt)).scalar_one_or_none()
 
 

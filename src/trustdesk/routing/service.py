@@ -90,7 +90,6 @@ async def auto_assign(
             await savepoint.rollback()
             skipped.add(agent_id)
             continue
-        await session.refresh(agent)
         fresh = [
             _candidate(a, n)
             for a, n in await repository.agents_with_load(session)

@@ -144,6 +144,11 @@ class SlaView:
 
 
 async def state_for(session: AsyncSession, ticket: Ticket, *, now: datetime) -> SlaView:
+    """The ticket's SLA state at `now`. Within one request, the state `refresh` just computed
+    is reused as long as the ticket has not changed since (it is the costly part of a view)."""
+    cached = session.info.get("sla_views", {}).get(ticket.id)
+    if cached is not None and cached[0] == (now, ticket.updated_at, ticket.status):
+        return cached[1]  # type: ignore[no-any-return]
     policy = None
     if ticket.sla_policy_id is not None:
         policy = await session.get(SlaPolicy, ticket.sla_policy_id)
@@ -190,7 +195,12 @@ async def refresh(
         await repository.active_policies(session), ticket.priority, customer.vip_level
     )
     ticket.sla_policy_id = policy.id if policy else None
+    session.info.get("sla_views", {}).pop(ticket.id, None)
     view = await state_for(session, ticket, now=now)
+    session.info.setdefault("sla_views", {})[ticket.id] = (
+        (now, ticket.updated_at, ticket.status),
+        view,
+    )
     new = await _record_new(session, ticket, view.state, now=now)
     ticket.sla_due_at = view.state.next_deadline
     ticket.sla_check_at = view.state.next_check_at
