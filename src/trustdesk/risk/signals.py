@@ -1,0 +1,357 @@
+"""Risk signals of a withdrawal request, computed from the request and the user's history.
+
+Pure functions: no database, `now` is explicit. Each signal returns a strength in 0..1 (how
+strongly it fires) and the raw value it was computed from; `scoring.py` turns strengths into
+points with the rule set's weights.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from trustdesk.risk.anomaly import AnomalyModel, WithdrawalPoint
+
+# Rough geographic centres (lat, lon) of the countries most seen on exchanges; enough to tell
+# "Frankfurt then São Paulo within an hour" from "Paris then Brussels".
+COUNTRY_CENTROIDS: Mapping[str, tuple[float, float]] = {
+    "AE": (24.0, 54.0), "AR": (-34.0, -64.0), "AT": (47.3, 13.3), "AU": (-25.0, 134.0),
+    "BD": (24.0, 90.0), "BE": (50.8, 4.5), "BG": (42.7, 25.5), "BR": (-10.0, -55.0),
+    "CA": (56.0, -106.0), "CH": (46.8, 8.2), "CL": (-30.0, -71.0), "CN": (35.0, 103.0),
+    "CO": (4.0, -72.0), "CZ": (49.8, 15.5), "DE": (51.0, 10.0), "DK": (56.0, 10.0),
+    "EG": (27.0, 30.0), "ES": (40.0, -4.0), "FI": (64.0, 26.0), "FR": (46.0, 2.0),
+    "GB": (54.0, -2.0), "GR": (39.0, 22.0), "HK": (22.3, 114.2), "HU": (47.0, 20.0),
+    "ID": (-5.0, 120.0), "IE": (53.0, -8.0), "IL": (31.5, 34.8), "IN": (21.0, 78.0),
+    "IT": (42.8, 12.8), "JP": (36.0, 138.0), "KE": (1.0, 38.0), "KR": (36.5, 128.0),
+    "KZ": (48.0, 68.0), "MX": (23.0, -102.0), "MY": (2.5, 112.5), "NG": (10.0, 8.0),
+    "NL": (52.5, 5.8), "NO": (62.0, 10.0), "NZ": (-41.0, 174.0), "PH": (13.0, 122.0),
+    "PK": (30.0, 70.0), "PL": (52.0, 20.0), "PT": (39.5, -8.0), "RO": (46.0, 25.0),
+    "RU": (60.0, 100.0), "SA": (25.0, 45.0), "SE": (62.0, 15.0), "SG": (1.35, 103.8),
+    "TH": (15.0, 100.0), "TR": (39.0, 35.0), "TW": (23.5, 121.0), "UA": (49.0, 32.0),
+    "US": (38.0, -97.0), "VN": (16.0, 106.0), "ZA": (-29.0, 24.0),
+}  # fmt: skip
+
+LOGIN_KINDS = frozenset({"login"})
+CHANGE_SIGNALS = {
+    "password_change": "password_changed",
+    "2fa_change": "twofa_changed",
+    "email_change": "email_changed",
+    "phone_change": "phone_changed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SeenEvent:
+    """A streamed login / security event (ours or the connector's)."""
+
+    kind: str
+    at: datetime
+    device_id: str | None = None
+    ip: str | None = None
+    country: str | None = None
+    asn: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PastWithdrawal:
+    at: datetime
+    asset: str
+    amount: float
+    to_address: str
+    balance_before: float | None = None
+    device_id: str | None = None
+    ip: str | None = None
+    country: str | None = None
+    asn: int | None = None
+    # Decision we took (None for withdrawals known only from the exchange).
+    decision: str | None = None
+    # False when the withdrawal was blocked (held and not released, declined, frozen).
+    completed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class UserHistory:
+    events: Sequence[SeenEvent] = ()
+    withdrawals: Sequence[PastWithdrawal] = ()
+    lookalike_contacts: Sequence[datetime] = ()
+    under_review: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalFacts:
+    withdrawal_id: str
+    user_id: str
+    asset: str
+    network: str
+    amount: Decimal
+    to_address: str
+    memo: str | None
+    balance_before: Decimal
+    device_id: str | None
+    ip: str | None
+    country: str | None
+    asn: int | None
+    login_at: datetime | None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    code: str
+    strength: float
+    value: Any
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def distance_km(a: str, b: str) -> float | None:
+    """Great-circle distance between two countries' centres; None if one is unknown."""
+    pa, pb = COUNTRY_CENTROIDS.get(a.upper()), COUNTRY_CENTROIDS.get(b.upper())
+    if pa is None or pb is None:
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (*pa, *pb))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _p(rules: Mapping[str, Any], code: str, key: str, default: float) -> float:
+    return float(rules.get("signals", {}).get(code, {}).get(key, default))
+
+
+def _ramp(x: float, start: float, full: float) -> float:
+    """0 at `start`, 1 at `full`, linear between (works for falling ramps too)."""
+    if full == start:
+        return 1.0 if x >= full else 0.0
+    return max(0.0, min(1.0, (x - start) / (full - start)))
+
+
+def _sightings(
+    history: UserHistory,
+) -> list[tuple[datetime, str | None, str | None, int | None, str | None]]:
+    rows: list[tuple[datetime, str | None, str | None, int | None, str | None]] = [
+        (e.at, e.device_id, e.ip, e.asn, e.country) for e in history.events if e.kind in LOGIN_KINDS
+    ]
+    rows += [(w.at, w.device_id, w.ip, w.asn, w.country) for w in history.withdrawals]
+    return rows
+
+
+def compute_signals(
+    facts: WithdrawalFacts, history: UserHistory, rules: Mapping[str, Any], *, now: datetime
+) -> list[Signal]:
+    """Every signal of the rule set, fired or not, in a stable order."""
+    established = now - timedelta(hours=float(rules.get("established_hours", 24)))
+    sightings = _sightings(history)
+    baseline = [s for s in sightings if s[0] <= established]
+    has_baseline = bool(baseline)
+    out: list[Signal] = []
+
+    def novelty(code: str, current: Any, idx: int) -> None:
+        if current is None or not has_baseline:
+            out.append(Signal(code, 0.0, current, {"baseline": has_baseline}))
+            return
+        known = {s[idx] for s in baseline if s[idx] is not None}
+        is_new = current not in known
+        out.append(Signal(code, 1.0 if is_new else 0.0, current, {"known": len(known)}))
+
+    novelty("new_device", facts.device_id, 1)
+    novelty("new_ip", facts.ip, 2)
+    novelty("new_asn", facts.asn, 3)
+    novelty("new_country", facts.country.upper() if facts.country else None, 4)
+    out.append(
+        Signal(
+            "no_history",
+            0.0 if has_baseline else 1.0,
+            len(sightings),
+            {"sightings": len(sightings)},
+        )
+    )
+    out.append(_impossible_travel(facts, history, rules, now=now))
+    out.extend(_credential_changes(history, rules, now=now))
+    out.append(_new_destination(facts, history))
+    out.append(_amount_unusual(facts, history, rules))
+    out.append(_balance_drain(facts, rules))
+    out.append(_velocity(history, rules, now=now))
+    out.append(_fast_after_login(facts, history, rules, now=now))
+    out.append(_failed_2fa(history, rules, now=now))
+    out.append(_lookalike(history, rules, now=now))
+    out.append(_anomaly(facts, history, rules, now=now))
+    out.append(
+        Signal("account_under_review", 1.0 if history.under_review else 0.0, history.under_review)
+    )
+    return out
+
+
+def _impossible_travel(
+    facts: WithdrawalFacts, history: UserHistory, rules: Mapping[str, Any], *, now: datetime
+) -> Signal:
+    max_speed = _p(rules, "impossible_travel", "max_speed_kmh", 900)
+    min_distance = _p(rules, "impossible_travel", "min_distance_km", 500)
+    since = now - timedelta(hours=48)
+    points = sorted(
+        (at, country.upper())
+        for at, _, _, _, country in _sightings(history)
+        if country and since <= at <= now
+    )
+    if facts.country:
+        points.append((now, facts.country.upper()))
+    worst: dict[str, Any] = {}
+    top_speed = 0.0
+    for (t1, c1), (t2, c2) in zip(points, points[1:], strict=False):
+        if c1 == c2:
+            continue
+        km = distance_km(c1, c2)
+        if km is None or km < min_distance:
+            continue
+        hours = max((t2 - t1).total_seconds() / 3600, 1 / 60)
+        # Centroids misplace border towns: neighbours' centres lie up to ~min_distance apart.
+        speed = (km - min_distance) / hours
+        if speed > top_speed:
+            top_speed = speed
+            worst = {"from": c1, "to": c2, "km": round(km), "hours": round(hours, 2)}
+    return Signal(
+        "impossible_travel", 1.0 if top_speed > max_speed else 0.0, round(top_speed), worst
+    )
+
+
+def _credential_changes(
+    history: UserHistory, rules: Mapping[str, Any], *, now: datetime
+) -> list[Signal]:
+    out = []
+    for kind, code in CHANGE_SIGNALS.items():
+        full = _p(rules, code, "full_hours", 24)
+        window = _p(rules, code, "window_hours", 72)
+        latest = max((e.at for e in history.events if e.kind == kind and e.at <= now), default=None)
+        if latest is None:
+            out.append(Signal(code, 0.0, None))
+            continue
+        hours = (now - latest).total_seconds() / 3600
+        if hours <= full:
+            strength = 1.0
+        elif hours <= window:
+            strength = 0.5
+        else:
+            strength = 0.0
+        out.append(Signal(code, strength, round(hours, 2), {"hours_ago": round(hours, 2)}))
+    return out
+
+
+def _address_key(address: str) -> str:
+    # EVM addresses are case-insensitive (checksum casing); others are compared as written.
+    return address.lower() if address.lower().startswith("0x") else address
+
+
+def _new_destination(facts: WithdrawalFacts, history: UserHistory) -> Signal:
+    used = {_address_key(w.to_address) for w in history.withdrawals if w.completed}
+    is_new = _address_key(facts.to_address) not in used
+    return Signal(
+        "new_destination", 1.0 if is_new else 0.0, is_new, {"known_destinations": len(used)}
+    )
+
+
+def robust_z(value: float, sample: Sequence[float]) -> tuple[float, float]:
+    """Robust z-score (median / MAD) and empirical percentile of `value` in `sample`."""
+    ordered = sorted(sample)
+    n = len(ordered)
+    median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+    mad = sorted(abs(x - median) for x in ordered)[n // 2]
+    scale = max(1.4826 * mad, 0.1)  # log space: 0.1 ≈ a 10% spread, avoids dividing by zero
+    percentile = sum(1 for x in ordered if x <= value) / n
+    return (value - median) / scale, percentile
+
+
+def _amount_unusual(
+    facts: WithdrawalFacts, history: UserHistory, rules: Mapping[str, Any]
+) -> Signal:
+    min_history = int(_p(rules, "amount_unusual", "min_history", 3))
+    past = [
+        math.log1p(w.amount)
+        for w in history.withdrawals
+        if w.asset == facts.asset and w.amount > 0 and w.completed
+    ]
+    if len(past) < min_history:
+        return Signal("amount_unusual", 0.0, None, {"history": len(past)})
+    z, percentile = robust_z(math.log1p(float(facts.amount)), past)
+    strength = _ramp(
+        z, _p(rules, "amount_unusual", "z_start", 1.5), _p(rules, "amount_unusual", "z_full", 3.0)
+    )
+    return Signal(
+        "amount_unusual",
+        strength,
+        round(z, 3),
+        {"percentile": round(percentile, 3), "history": len(past)},
+    )
+
+
+def _balance_drain(facts: WithdrawalFacts, rules: Mapping[str, Any]) -> Signal:
+    if facts.balance_before <= 0:
+        share = 1.0
+    else:
+        share = float(min(Decimal(1), facts.amount / facts.balance_before))
+    strength = _ramp(
+        share,
+        _p(rules, "balance_drain", "share_start", 0.5),
+        _p(rules, "balance_drain", "share_full", 0.9),
+    )
+    return Signal("balance_drain", strength, round(share, 4))
+
+
+def _velocity(history: UserHistory, rules: Mapping[str, Any], *, now: datetime) -> Signal:
+    hour = sum(1 for w in history.withdrawals if now - timedelta(hours=1) <= w.at <= now)
+    day = sum(1 for w in history.withdrawals if now - timedelta(days=1) <= w.at <= now)
+    hour_limit = _p(rules, "velocity", "hour_count", 3)
+    day_limit = _p(rules, "velocity", "day_count", 10)
+    # Counts include this request: the 3rd withdrawal within an hour is the first to fire.
+    strength = max(_ramp(hour + 1, 1, hour_limit), _ramp(day + 1, 1, day_limit))
+    strength = 1.0 if strength >= 1.0 else (0.5 if strength >= 0.5 else 0.0)
+    return Signal("velocity", strength, hour + 1, {"last_hour": hour + 1, "last_day": day + 1})
+
+
+def _fast_after_login(
+    facts: WithdrawalFacts, history: UserHistory, rules: Mapping[str, Any], *, now: datetime
+) -> Signal:
+    login_at = facts.login_at
+    if login_at is None:
+        logins = [e.at for e in history.events if e.kind == "login" and e.at <= now]
+        login_at = max(logins, default=None)
+    if login_at is None:
+        return Signal("fast_withdrawal_after_login", 0.0, None)
+    minutes = max(0.0, (now - login_at).total_seconds() / 60)
+    limit = _p(rules, "fast_withdrawal_after_login", "minutes", 5)
+    return Signal("fast_withdrawal_after_login", 1.0 if minutes < limit else 0.0, round(minutes, 2))
+
+
+def _failed_2fa(history: UserHistory, rules: Mapping[str, Any], *, now: datetime) -> Signal:
+    since = now - timedelta(hours=_p(rules, "failed_2fa", "window_hours", 24))
+    count = sum(1 for e in history.events if e.kind == "2fa_failed" and since <= e.at <= now)
+    full = _p(rules, "failed_2fa", "count_full", 3)
+    strength = 1.0 if count >= full else (0.5 if count > 0 else 0.0)
+    return Signal("failed_2fa", strength, count)
+
+
+def _lookalike(history: UserHistory, rules: Mapping[str, Any], *, now: datetime) -> Signal:
+    since = now - timedelta(days=_p(rules, "lookalike_contact", "window_days", 14))
+    count = sum(1 for at in history.lookalike_contacts if since <= at <= now)
+    return Signal("lookalike_contact", 1.0 if count else 0.0, count)
+
+
+def _anomaly(
+    facts: WithdrawalFacts, history: UserHistory, rules: Mapping[str, Any], *, now: datetime
+) -> Signal:
+    min_history = int(_p(rules, "anomaly", "min_history", 5))
+    model = AnomalyModel.fit(
+        [
+            WithdrawalPoint.of(w.at, w.amount, w.balance_before)
+            for w in history.withdrawals
+            if w.asset == facts.asset and w.completed
+        ],
+        min_history=min_history,
+    )
+    point = WithdrawalPoint.of(now, float(facts.amount), float(facts.balance_before))
+    result = model.score(point)
+    return Signal("anomaly", result.score, round(result.score, 4), result.detail)
