@@ -1,0 +1,350 @@
+"""Risk endpoints: the exchange's scoring calls, rule sets, customers' step-up verification,
+and the security team's cases."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse
+
+from trustdesk.config import Environment
+from trustdesk.db import commit
+from trustdesk.deps import (
+    AdminAgent,
+    CurrentCustomer,
+    NowDep,
+    SessionDep,
+    SettingsDep,
+    require_role,
+)
+from trustdesk.errors import AppError, InvalidInput, NotFound, Unauthorized
+from trustdesk.exchange.api import ConnectorDep
+from trustdesk.idempotency import run_idempotent
+from trustdesk.kit.pagination import MAX_LIMIT, Page, decode_cursor, encode_cursor
+from trustdesk.models import Agent, AgentRole
+from trustdesk.models.risk import CaseStatus
+from trustdesk.risk import cases, repository, service
+from trustdesk.risk import verification as v
+from trustdesk.risk.schemas import (
+    AssessmentRead,
+    CaseCreate,
+    CaseDetail,
+    CaseRead,
+    CaseUpdate,
+    CodeIn,
+    DecisionRead,
+    EventIn,
+    EventRead,
+    NoteCreate,
+    NoteRead,
+    RuleSetIn,
+    RuleSetRead,
+    TotpEnrolment,
+    VerificationRead,
+    VerificationResult,
+    WithdrawalIn,
+)
+
+
+class RiskNotConfigured(AppError):
+    status_code = 503
+
+
+def get_risk_settings(request: Request) -> v.RiskSettings:
+    settings = getattr(request.app.state, "risk_settings", None)
+    return settings if settings is not None else v.get_risk_settings()
+
+
+RiskSettingsDep = Annotated[v.RiskSettings, Depends(get_risk_settings)]
+
+
+def get_email_sender(request: Request, settings: RiskSettingsDep) -> v.EmailSender:
+    sender = getattr(request.app.state, "risk_email_sender", None)
+    return sender if sender is not None else v.email_sender_from(settings)
+
+
+EmailSenderDep = Annotated[v.EmailSender, Depends(get_email_sender)]
+
+
+def exchange_caller(
+    risk: RiskSettingsDep,
+    settings: SettingsDep,
+    key: Annotated[str | None, Header(alias="X-Exchange-Key")] = None,
+) -> None:
+    """The exchange authenticates with its API key (constant-time comparison)."""
+    expected = risk.exchange_api_key
+    if settings.env is Environment.production and (
+        len(expected) < 32 or expected == v.DEV_EXCHANGE_API_KEY
+    ):
+        raise RiskNotConfigured("TRUSTDESK_RISK_EXCHANGE_API_KEY (32+ characters) is not set")
+    if not key:
+        raise Unauthorized("missing X-Exchange-Key header")
+    if not hmac.compare_digest(key.encode(), expected.encode()):
+        raise Unauthorized("invalid exchange key")
+
+
+ExchangeCaller = Annotated[None, Depends(exchange_caller)]
+SecurityAgent = Annotated[Agent, Depends(require_role(AgentRole.security, AgentRole.lead))]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+exchange_router = APIRouter(prefix="/api/v1/risk", tags=["risk (exchange)"])
+rules_router = APIRouter(prefix="/api/v1/risk", tags=["risk rules (staff)"])
+me_router = APIRouter(prefix="/api/v1/me/verifications", tags=["verification (customers)"])
+cases_router = APIRouter(prefix="/api/v1/security/cases", tags=["security cases (staff)"])
+
+
+# -- the exchange ----------------------------------------------------------------------------
+
+
+@exchange_router.post("/withdrawals", response_model=DecisionRead)
+async def score_withdrawal(
+    data: WithdrawalIn,
+    _: ExchangeCaller,
+    session: SessionDep,
+    now: NowDep,
+    connector: ConnectorDep,
+    risk: RiskSettingsDep,
+    settings: SettingsDep,
+    sender: EmailSenderDep,
+) -> DecisionRead:
+    """Decide on a withdrawal request: approve, step_up, hold or decline, with score and
+    reasons. Show the customer only `customer_message`. Retrying the same withdrawal_id
+    returns the first decision (`replayed: true`)."""
+    result = await service.score_withdrawal(
+        session,
+        data,
+        now=now,
+        connector=connector,
+        email_sender=sender,
+        settings=risk,
+        secret_key=settings.secret_key,
+    )
+    await commit(session)
+    return result
+
+
+@exchange_router.post("/events", status_code=201, response_model=EventRead)
+async def ingest_event(
+    data: EventIn, _: ExchangeCaller, session: SessionDep, now: NowDep
+) -> JSONResponse:
+    """Store a login / security-change event (idempotent by event_id: a replay answers 200)."""
+    row, created = await service.ingest_event(session, data, now=now)
+    await commit(session)
+    body = EventRead(
+        event_id=row.event_id, user_id=row.user_id, kind=row.kind, at=row.at, replayed=not created
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=201 if created else 200)
+
+
+# -- rules and assessments (staff) -----------------------------------------------------------
+
+
+def _rule_read(active: service.ActiveRules) -> RuleSetRead:
+    row = active.row
+    return RuleSetRead(
+        version=active.version,
+        rules=dict(active.rules),
+        note=row.note if row else "packaged defaults (risk/rules.yaml)",
+        created_by_agent_id=row.created_by_agent_id if row else None,
+        created_at=row.created_at if row else None,
+        stored=row is not None,
+    )
+
+
+@rules_router.get("/rules", response_model=RuleSetRead)
+async def current_rules(session: SessionDep, agent: SecurityAgent) -> RuleSetRead:
+    """The rule set scoring uses now."""
+    return _rule_read(await service.active_rules(session))
+
+
+@rules_router.get("/rules/versions", response_model=list[RuleSetRead])
+async def rule_versions(session: SessionDep, agent: SecurityAgent) -> list[RuleSetRead]:
+    """Every published version, newest first: who changed what, when and why."""
+    return [
+        _rule_read(service.ActiveRules(r.version, r.rules, r))
+        for r in await repository.rule_sets(session)
+    ]
+
+
+@rules_router.post("/rules", status_code=201, response_model=RuleSetRead)
+async def publish_rules(
+    data: RuleSetIn, session: SessionDep, admin: AdminAgent, now: NowDep
+) -> RuleSetRead:
+    """Publish a new version (admins). Validated before it can score anything."""
+    row = await service.publish_rules(session, data.rules, note=data.note, agent=admin, now=now)
+    await commit(session)
+    return _rule_read(service.ActiveRules(row.version, row.rules, row))
+
+
+@rules_router.get("/assessments/{withdrawal_id}", response_model=AssessmentRead)
+async def get_assessment(
+    withdrawal_id: str, session: SessionDep, agent: SecurityAgent
+) -> AssessmentRead:
+    """Every intermediate value of one decision."""
+    row = await repository.assessment_by_withdrawal(session, withdrawal_id)
+    if row is None:
+        raise NotFound(f"no assessment for withdrawal {withdrawal_id}")
+    return AssessmentRead.model_validate(row)
+
+
+# -- customers -------------------------------------------------------------------------------
+
+
+@me_router.get("", response_model=list[VerificationRead])
+async def my_verifications(
+    session: SessionDep, customer: CurrentCustomer, now: NowDep
+) -> list[VerificationRead]:
+    """Verifications waiting for me (a paused withdrawal to confirm)."""
+    items = await service.my_pending_verifications(session, customer, now=now)
+    await commit(session)
+    return items
+
+
+@me_router.post("/totp", status_code=201, response_model=TotpEnrolment)
+async def enrol_totp(
+    session: SessionDep, customer: CurrentCustomer, now: NowDep, risk: RiskSettingsDep
+) -> TotpEnrolment:
+    """Provision my authenticator app (demo and tests; the exchange's app does this in
+    production)."""
+    secret, uri = await service.enrol_totp(session, customer, settings=risk, now=now)
+    await commit(session)
+    return TotpEnrolment(secret=secret, provisioning_uri=uri)
+
+
+@me_router.post("/{verification_id}", response_model=VerificationResult)
+async def submit_code(
+    verification_id: int,
+    data: CodeIn,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    now: NowDep,
+    connector: ConnectorDep,
+    settings: SettingsDep,
+) -> VerificationResult:
+    """Confirm it was me with the code: the withdrawal continues. A wrong code answers 422
+    with the attempts left; the last wrong attempt locks the account."""
+    result = await service.submit_code(
+        session,
+        customer,
+        verification_id,
+        data.code,
+        now=now,
+        connector=connector,
+        secret_key=settings.secret_key,
+    )
+    await commit(session)
+    if result.status == "pending":
+        raise service.WrongCode(result.message, extra={"attempts_left": result.attempts_left})
+    return result
+
+
+@me_router.post("/{verification_id}/not-me", response_model=VerificationResult)
+async def not_me(
+    verification_id: int,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    now: NowDep,
+    connector: ConnectorDep,
+) -> VerificationResult:
+    """ "This was not me": lock the account and alert the security team."""
+    result = await service.deny(session, customer, verification_id, now=now, connector=connector)
+    await commit(session)
+    return result
+
+
+# -- security cases --------------------------------------------------------------------------
+
+
+@cases_router.get("", response_model=Page[CaseRead])
+async def list_cases(
+    session: SessionDep,
+    agent: SecurityAgent,
+    status: Annotated[list[CaseStatus] | None, Query()] = None,
+    customer_id: int | None = None,
+    assignee_id: int | None = None,
+    mine: bool = False,
+    cursor: str | None = None,
+    limit: Limit = 50,
+) -> Page[CaseRead]:
+    try:
+        after = decode_cursor(cursor)
+    except ValueError as exc:
+        raise InvalidInput("invalid cursor: pass back the next_cursor of a previous page") from exc
+    items = await repository.cases_page(
+        session,
+        status=status or (),
+        customer_id=customer_id,
+        assignee_id=agent.id if mine else assignee_id,
+        after_id=after,
+        limit=limit,
+    )
+    return Page(
+        items=[CaseRead.model_validate(c) for c in items],
+        next_cursor=encode_cursor(items[-1].id) if len(items) == limit else None,
+    )
+
+
+@cases_router.post("", status_code=201, response_model=CaseRead)
+async def create_case(
+    data: CaseCreate,
+    session: SessionDep,
+    agent: SecurityAgent,
+    now: NowDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Open a case by hand (or add to the customer's open one)."""
+
+    async def create() -> CaseRead:
+        item = await cases.create_case(session, data, agent=agent, now=now)
+        return CaseRead.model_validate(item)
+
+    return await run_idempotent(
+        session,
+        key=idempotency_key,
+        scope=f"agent:{agent.id}:security_cases",
+        payload=data,
+        now=now,
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        create=create,
+    )
+
+
+@cases_router.get("/{case_id}", response_model=CaseDetail)
+async def get_case(
+    case_id: int, session: SessionDep, agent: SecurityAgent, connector: ConnectorDep
+) -> CaseDetail:
+    """The case with the account's timeline: logins, devices, security changes, deposits,
+    withdrawals, support contacts, verifications and notes."""
+    item = await cases.get_case(session, case_id)
+    return await cases.case_detail(session, item, connector=connector)
+
+
+@cases_router.patch("/{case_id}", response_model=CaseRead)
+async def update_case(
+    case_id: int, data: CaseUpdate, session: SessionDep, agent: SecurityAgent, now: NowDep
+) -> CaseRead:
+    """Status, outcome (required to close), assignees."""
+    item = await cases.get_case(session, case_id, for_update=True)
+    await cases.update_case(session, item, data, agent=agent, now=now)
+    await commit(session)
+    return CaseRead.model_validate(item)
+
+
+@cases_router.post("/{case_id}/notes", status_code=201, response_model=NoteRead)
+async def add_note(
+    case_id: int, data: NoteCreate, session: SessionDep, agent: SecurityAgent, now: NowDep
+) -> NoteRead:
+    item = await cases.get_case(session, case_id, for_update=True)
+    note = await cases.add_note(session, item, data.body, agent=agent, now=now)
+    await commit(session)
+    return NoteRead.model_validate(note)
+
+
+router = APIRouter()
+for _router in (exchange_router, rules_router, me_router, cases_router):
+    router.include_router(_router)

@@ -1,0 +1,349 @@
+"""Every query of withdrawal risk control, verifications and security cases.
+
+History reads are bounded (a time window and a row limit) and served by the
+(user_id, at|created_at) indexes, so scoring costs the same for a user with ten withdrawals
+and one with ten thousand.
+
+Look-alike contacts: the anti-phishing side records a user's contact with an impersonating
+channel with `record_lookalike_contact`; scoring reads them with `lookalike_contacts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trustdesk.models import Customer, Ticket
+from trustdesk.models.risk import (
+    CaseStatus,
+    RiskAssessment,
+    RiskContact,
+    RiskDecision,
+    RiskEvent,
+    RiskRuleSet,
+    RiskTotpSecret,
+    RiskVerification,
+    SecurityCase,
+    SecurityCaseNote,
+    VerificationStatus,
+)
+from trustdesk.risk.signals import PastWithdrawal, SeenEvent
+
+HISTORY_LIMIT = 200
+
+
+# -- rule sets -------------------------------------------------------------------------------
+
+
+async def latest_rule_set(session: AsyncSession) -> RiskRuleSet | None:
+    stmt = select(RiskRuleSet).order_by(RiskRuleSet.version.desc()).limit(1)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def rule_sets(session: AsyncSession, *, limit: int = 100) -> Sequence[RiskRuleSet]:
+    stmt = select(RiskRuleSet).order_by(RiskRuleSet.version.desc()).limit(limit)
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def rule_set(session: AsyncSession, version: int) -> RiskRuleSet | None:
+    stmt = select(RiskRuleSet).where(RiskRuleSet.version == version)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+# -- events and history ----------------------------------------------------------------------
+
+
+async def event_by_event_id(session: AsyncSession, event_id: str) -> RiskEvent | None:
+    stmt = select(RiskEvent).where(RiskEvent.event_id == event_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def events_by_event_ids(session: AsyncSession, event_ids: Sequence[str]) -> set[str]:
+    if not event_ids:
+        return set()
+    stmt = select(RiskEvent.event_id).where(RiskEvent.event_id.in_(event_ids))
+    return set((await session.execute(stmt)).scalars().all())
+
+
+async def seen_events(
+    session: AsyncSession, user_id: str, since: datetime, *, limit: int = HISTORY_LIMIT
+) -> list[SeenEvent]:
+    stmt = (
+        select(
+            RiskEvent.kind,
+            RiskEvent.at,
+            RiskEvent.device_id,
+            RiskEvent.ip,
+            RiskEvent.country,
+            RiskEvent.asn,
+        )
+        .where(RiskEvent.user_id == user_id, RiskEvent.at >= since)
+        .order_by(RiskEvent.at.desc())
+        .limit(limit)
+    )
+    return [SeenEvent(*row) for row in (await session.execute(stmt)).all()]
+
+
+async def past_withdrawals(
+    session: AsyncSession, user_id: str, since: datetime, *, limit: int = HISTORY_LIMIT
+) -> list[PastWithdrawal]:
+    stmt = (
+        select(
+            RiskAssessment.created_at,
+            RiskAssessment.asset,
+            RiskAssessment.amount,
+            RiskAssessment.to_address,
+            RiskAssessment.balance_before,
+            RiskAssessment.device_id,
+            RiskAssessment.ip,
+            RiskAssessment.country,
+            RiskAssessment.asn,
+            RiskAssessment.decision,
+            RiskAssessment.action_state,
+        )
+        .where(RiskAssessment.user_id == user_id, RiskAssessment.created_at >= since)
+        .order_by(RiskAssessment.created_at.desc())
+        .limit(limit)
+    )
+    out = []
+    for at, asset, amount, to, balance, device, ip, country, asn, decision, state in (
+        await session.execute(stmt)
+    ).all():
+        completed = (
+            decision in (RiskDecision.approve, RiskDecision.step_up) or state == "released"
+        ) and state != "frozen"
+        out.append(
+            PastWithdrawal(
+                at=at,
+                asset=asset,
+                amount=float(amount),
+                to_address=to,
+                balance_before=float(balance),
+                device_id=device,
+                ip=ip,
+                country=country,
+                asn=asn,
+                decision=decision,
+                completed=completed,
+            )
+        )
+    return out
+
+
+async def lookalike_contacts(
+    session: AsyncSession, user_id: str, since: datetime
+) -> list[datetime]:
+    """When the user was in contact with a look-alike support channel, newest first."""
+    stmt = (
+        select(RiskContact.at)
+        .where(RiskContact.user_id == user_id, RiskContact.at >= since)
+        .order_by(RiskContact.at.desc())
+        .limit(HISTORY_LIMIT)
+    )
+    return list((await session.execute(stmt)).scalars().all())
+
+
+def record_lookalike_contact(
+    session: AsyncSession, *, user_id: str, channel: str, at: datetime, source: str = ""
+) -> RiskContact:
+    """Record that exchange user `user_id` (the exchange's id, = Customer.external_id) was in
+    contact with the look-alike `channel` (a domain, address, handle). The caller commits."""
+    contact = RiskContact(user_id=user_id, channel=channel[:500], source=source[:64], at=at)
+    session.add(contact)
+    return contact
+
+
+async def under_review(session: AsyncSession, user_id: str) -> bool:
+    stmt = select(
+        exists().where(SecurityCase.user_id == user_id, SecurityCase.status != CaseStatus.closed)
+    )
+    return bool((await session.execute(stmt)).scalar())
+
+
+# -- assessments -----------------------------------------------------------------------------
+
+
+async def assessment_by_withdrawal(
+    session: AsyncSession, withdrawal_id: str, *, for_update: bool = False
+) -> RiskAssessment | None:
+    stmt = select(RiskAssessment).where(RiskAssessment.withdrawal_id == withdrawal_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def assessments_of_user(
+    session: AsyncSession, user_id: str, *, limit: int = HISTORY_LIMIT
+) -> Sequence[RiskAssessment]:
+    stmt = (
+        select(RiskAssessment)
+        .where(RiskAssessment.user_id == user_id)
+        .order_by(RiskAssessment.created_at.desc())
+        .limit(limit)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def events_of_user(
+    session: AsyncSession, user_id: str, *, limit: int = HISTORY_LIMIT
+) -> Sequence[RiskEvent]:
+    stmt = (
+        select(RiskEvent)
+        .where(RiskEvent.user_id == user_id)
+        .order_by(RiskEvent.at.desc())
+        .limit(limit)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def assessment(session: AsyncSession, assessment_id: int) -> RiskAssessment | None:
+    return await session.get(RiskAssessment, assessment_id)
+
+
+# -- customers -------------------------------------------------------------------------------
+
+
+async def customer_by_external_id(session: AsyncSession, external_id: str) -> Customer | None:
+    stmt = select(Customer).where(Customer.external_id == external_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_or_create_customer(session: AsyncSession, external_id: str) -> Customer:
+    customer = await customer_by_external_id(session, external_id)
+    if customer is not None:
+        return customer
+    customer = Customer(external_id=external_id)
+    try:
+        async with session.begin_nested():
+            session.add(customer)
+            await session.flush()
+    except IntegrityError:
+        found = await customer_by_external_id(session, external_id)
+        if found is None:
+            raise
+        customer = found
+    return customer
+
+
+async def customer_tickets(
+    session: AsyncSession, customer_id: int, *, limit: int = 100
+) -> Sequence[Ticket]:
+    stmt = (
+        select(Ticket)
+        .where(Ticket.customer_id == customer_id)
+        .order_by(Ticket.id.desc())
+        .limit(limit)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+# -- verification ----------------------------------------------------------------------------
+
+
+async def totp_secret(session: AsyncSession, customer_id: int) -> RiskTotpSecret | None:
+    stmt = select(RiskTotpSecret).where(RiskTotpSecret.customer_id == customer_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def pending_verifications(
+    session: AsyncSession, customer_id: int
+) -> Sequence[RiskVerification]:
+    stmt = (
+        select(RiskVerification)
+        .where(
+            RiskVerification.customer_id == customer_id,
+            RiskVerification.status == VerificationStatus.pending,
+        )
+        .order_by(RiskVerification.id.desc())
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def customer_verification(
+    session: AsyncSession, customer_id: int, verification_id: int, *, for_update: bool = False
+) -> RiskVerification | None:
+    """Only ever one of this customer's verifications."""
+    stmt = select(RiskVerification).where(
+        RiskVerification.id == verification_id, RiskVerification.customer_id == customer_id
+    )
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def verifications_of_customer(
+    session: AsyncSession, customer_id: int
+) -> Sequence[RiskVerification]:
+    stmt = (
+        select(RiskVerification)
+        .where(RiskVerification.customer_id == customer_id)
+        .order_by(RiskVerification.id.desc())
+        .limit(HISTORY_LIMIT)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+# -- security cases --------------------------------------------------------------------------
+
+
+async def case(
+    session: AsyncSession, case_id: int, *, for_update: bool = False
+) -> SecurityCase | None:
+    stmt = select(SecurityCase).where(SecurityCase.id == case_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def cases_page(
+    session: AsyncSession,
+    *,
+    status: Sequence[CaseStatus],
+    customer_id: int | None,
+    assignee_id: int | None,
+    after_id: int | None,
+    limit: int,
+) -> Sequence[SecurityCase]:
+    stmt = select(SecurityCase)
+    if status:
+        stmt = stmt.where(SecurityCase.status.in_(list(status)))
+    if customer_id is not None:
+        stmt = stmt.where(SecurityCase.customer_id == customer_id)
+    if after_id is not None:
+        stmt = stmt.where(SecurityCase.id < after_id)
+    stmt = stmt.order_by(SecurityCase.id.desc())
+    if assignee_id is not None:
+        # JSON containment differs between databases: filter the (bounded) page in Python.
+        rows = (await session.execute(stmt.limit(limit * 10))).scalars().all()
+        return [c for c in rows if assignee_id in (c.assignee_ids or [])][:limit]
+    return (await session.execute(stmt.limit(limit))).scalars().all()
+
+
+async def case_notes(session: AsyncSession, case_id: int) -> Sequence[SecurityCaseNote]:
+    stmt = (
+        select(SecurityCaseNote)
+        .where(SecurityCaseNote.case_id == case_id)
+        .order_by(SecurityCaseNote.id)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def open_case_for_user(session: AsyncSession, user_id: str) -> SecurityCase | None:
+    stmt = (
+        select(SecurityCase)
+        .where(SecurityCase.user_id == user_id, SecurityCase.status != CaseStatus.closed)
+        .order_by(SecurityCase.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def count_agents(session: AsyncSession, agent_ids: Sequence[int]) -> int:
+    from trustdesk.models import Agent
+
+    stmt = select(func.count()).select_from(Agent).where(Agent.id.in_(list(agent_ids)))
+    return int((await session.execute(stmt)).scalar_one())
