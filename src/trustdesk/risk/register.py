@@ -142,6 +142,15 @@ class LoadedRegister:
         channels = [OfficialChannel(e.kind, e.value, e.platform) for e in rows]
         return cls(build_register(channels, brands), rows)
 
+    def domain_for(self, host: str) -> RegisterEntry | None:
+        """The most specific registered domain `host` is, or is under."""
+        under = [
+            e
+            for e in self.entries
+            if e.kind is ChannelKind.DOMAIN and (host == e.value or host.endswith("." + e.value))
+        ]
+        return max(under, key=lambda e: len(e.value)) if under else None
+
     def find(self, matched: str | None, platform: str | None = None) -> RegisterEntry | None:
         """The entry behind a verdict's `matched_official` ("trustdesk.exchange", "@handle")."""
         if not matched:

@@ -287,6 +287,11 @@ async def check_value(
     """Is `value` one of our official channels, or an impersonation? Reads only."""
     loaded = await current_register(session)
     verdict = check_channel(value, loaded.register, platform=platform)
+    if verdict.verdict is Verdict.OFFICIAL and verdict.kind is ChannelKind.DOMAIN:
+        # A host under several registered domains names the most specific one, every time.
+        best = loaded.domain_for(verdict.normalized)
+        if best is not None:
+            verdict.matched_official = best.value
     shown = _display(verdict, value)
     entry = (
         loaded.find(verdict.matched_official, verdict.platform or platform)
