@@ -8,7 +8,14 @@ import pytest
 from tests.factories import PASSWORD, make_agent, open_ticket
 from trustdesk.models.agent import AgentRole
 
-CUSTOMER_PAGES = ["/app/chat", "/app/tickets", "/app/tickets/1", "/app/deposits", "/app/help"]
+CUSTOMER_PAGES = [
+    "/app/chat",
+    "/app/tickets",
+    "/app/tickets/1",
+    "/app/deposits",
+    "/app/help",
+    "/app/check",
+]
 AGENT_PAGES = ["/console", "/console?view=vip", "/console/tickets/1", "/console/board"]
 
 
@@ -210,3 +217,23 @@ async def test_presence_and_console_language_are_saved(client, maker, clock):
     page = await client.get("/console")
     assert 'lang="de"' in page.text
     assert '<option value="away" selected>' in page.text
+
+
+async def test_channel_check_page_gives_a_verdict(client, customer_token):
+    await _customer_session(client, customer_token("c1"))
+    empty = await client.get("/app/check")
+    assert empty.status_code == 200 and 'data-testid="channel-verdict"' not in empty.text
+    response = await client.get(
+        "/app/check", params={"value": "https://bit-exchange-support.example"}
+    )
+    assert response.status_code == 200
+    assert 'data-testid="channel-verdict"' in response.text
+    too_long = await client.get("/app/check", params={"value": "x" * 3000})
+    assert too_long.status_code == 422
+
+
+async def test_deposit_page_without_exchange_account_says_so(client, customer_token):
+    await _customer_session(client, customer_token("c1"))
+    response = await client.get("/app/deposits")
+    assert response.status_code == 200
+    assert "We could not check your deposits right now." in response.text

@@ -38,7 +38,8 @@ from trustdesk.tickets import repository as tickets_repository
 from trustdesk.tickets import service as tickets_service
 from trustdesk.tickets import views as ticket_views
 from trustdesk.tickets.schemas import TicketCreate
-from trustdesk.web import assistant_bridge, board, i18n
+from trustdesk.trust import service as trust_service
+from trustdesk.web import assistant_bridge, board, i18n, knowledge_bridge, markdown
 from trustdesk.web import repository as web_repository
 from trustdesk.web.auth import (
     AGENT_COOKIE,
@@ -445,29 +446,135 @@ async def customer_events(
 
 @router.get("/app/help", response_class=HTMLResponse)
 async def customer_help(
-    request: Request, session: SessionDep, customer: PageCustomer, q: str | None = None
+    request: Request,
+    session: SessionDep,
+    customer: PageCustomer,
+    q: Annotated[str | None, Query(max_length=500)] = None,
+    category: Annotated[str | None, Query(max_length=64)] = None,
 ) -> HTMLResponse:
+    """Help center: categories, search, and the articles of a category."""
     language = _customer_language(request, customer)
+    if not knowledge_bridge.available():
+        await commit(session)
+        return render(
+            request,
+            "web/unavailable.html",
+            language,
+            {"customer": customer, "section": "help", "feature": "help"},
+        )
+    category = category or None
+    try:
+        categories = await knowledge_bridge.categories(session, language)
+        hits = (
+            await knowledge_bridge.search(session, q.strip(), language, category)
+            if q and q.strip()
+            else None
+        )
+        articles = (
+            [] if hits is not None else await knowledge_bridge.articles(session, language, category)
+        )
+    except AppError:
+        categories, hits, articles, category = [], None, [], None
     await commit(session)
     return render(
         request,
-        "web/unavailable.html",
+        "web/help.html",
         language,
-        {"customer": customer, "section": "help", "feature": "help"},
+        {
+            "customer": customer,
+            "section": "help",
+            "categories": categories,
+            "category": category,
+            "q": q or "",
+            "hits": hits,
+            "articles": articles,
+        },
     )
+
+
+@router.get("/app/help/{article_language}/{slug}", response_class=HTMLResponse)
+async def customer_help_article(
+    request: Request,
+    article_language: str,
+    slug: str,
+    session: SessionDep,
+    customer: PageCustomer,
+    flash: str | None = None,
+    rated: bool = False,
+) -> Response:
+    language = _customer_language(request, customer)
+    if not knowledge_bridge.available():
+        return _see_other("/app/help")
+    article = await knowledge_bridge.article(session, article_language, slug)
+    await commit(session)
+    return render(
+        request,
+        "web/article.html",
+        language,
+        {
+            "customer": customer,
+            "section": "help",
+            "article": article,
+            "body_html": markdown.render(article.body),
+            "flash": flash,
+            "rated": rated,
+        },
+    )
+
+
+@router.post("/app/help/{article_language}/{slug}/feedback")
+async def customer_rate_article(
+    request: Request,
+    article_language: str,
+    slug: str,
+    session: SessionDep,
+    customer: PageCustomer,
+    now: NowDep,
+    helpful: Annotated[bool, Form()],
+) -> Response:
+    """Was this helpful? One vote per customer and article version."""
+    url = f"/app/help/{quote(article_language)}/{quote(slug)}"
+    if not knowledge_bridge.available():
+        return _see_other("/app/help")
+    try:
+        await knowledge_bridge.rate(session, article_language, slug, helpful, customer, now)
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise
+        language = _customer_language(request, customer)
+        message = i18n.translations(language).gettext("You have already rated this article.")
+        return _see_other(_with_flash(url, message))
+    await commit(session)
+    return _see_other(f"{url}?rated=true")
 
 
 @router.get("/app/check", response_class=HTMLResponse)
 async def customer_channel_check(
-    request: Request, session: SessionDep, customer: PageCustomer
+    request: Request,
+    session: SessionDep,
+    customer: PageCustomer,
+    value: Annotated[str | None, Query(max_length=2048)] = None,
+    platform: Annotated[str | None, Query(max_length=32)] = None,
 ) -> HTMLResponse:
+    """Is this link, e-mail, phone number or handle really ours? (Reads only: a GET form.)"""
     language = _customer_language(request, customer)
+    result = None
+    if value and value.strip():
+        result = await trust_service.check_value(
+            session, value.strip(), platform=(platform or "").strip() or None, language=language
+        )
     await commit(session)
     return render(
         request,
-        "web/unavailable.html",
+        "web/check.html",
         language,
-        {"customer": customer, "section": "check", "feature": "check"},
+        {
+            "customer": customer,
+            "section": "check",
+            "value": value or "",
+            "platform": platform or "",
+            "result": result,
+        },
     )
 
 
