@@ -223,6 +223,15 @@ class TracePath:
     first_exchange: str | None
 
 
+_PLACES = Decimal(10) ** -18
+
+
+def format_amount(value: Decimal) -> str:
+    """An amount as evidence shows it: at most 18 decimals, no trailing zeros, no exponent."""
+    text = format(value.quantize(_PLACES).normalize(), "f")
+    return "0" if text in ("-0", "0E-18") else text
+
+
 @dataclass
 class TraceResult:
     """What a trace found. `to_dict` is the stored / exported form (amounts as strings)."""
@@ -251,17 +260,17 @@ class TraceResult:
         return {
             "attribution": self.attribution,
             "max_hops": self.max_hops,
-            "min_amount": str(self.min_amount),
+            "min_amount": format_amount(self.min_amount),
             "generated_at": self.generated_at.isoformat(),
             "truncated": self.truncated,
-            "total_started": str(self.total_started),
+            "total_started": format_amount(self.total_started),
             "starts": [
                 {
                     "network": s.network,
                     "kind": str(s.kind),
                     "value": s.value,
                     "asset": s.asset,
-                    "amount": None if s.amount is None else str(s.amount),
+                    "amount": None if s.amount is None else format_amount(s.amount),
                     "at": None if s.at is None else s.at.isoformat(),
                 }
                 for s in self.starts
@@ -274,8 +283,8 @@ class TraceResult:
                     "network": e.network,
                     "from": e.from_address,
                     "to": e.to_address,
-                    "amount": str(e.amount),
-                    "traced_amount": str(e.traced_amount),
+                    "amount": format_amount(e.amount),
+                    "traced_amount": format_amount(e.traced_amount),
                     "asset": e.asset,
                     "at": e.at.isoformat(),
                 }
@@ -285,8 +294,8 @@ class TraceResult:
                 {
                     "network": a.network,
                     "address": a.address,
-                    "received": str(a.received),
-                    "unspent": str(a.unspent),
+                    "received": format_amount(a.received),
+                    "unspent": format_amount(a.unspent),
                     "first_hop": a.first_hop,
                     "stop": a.stop,
                     "tags": [tag(t) for t in a.tags],
@@ -300,7 +309,7 @@ class TraceResult:
                     "label": x.label,
                     "source": x.source,
                     "confidence": x.confidence,
-                    "amount": str(x.amount),
+                    "amount": format_amount(x.amount),
                     "hop": x.hop,
                     "txids": list(x.txids),
                 }
@@ -310,7 +319,7 @@ class TraceResult:
                 {
                     "addresses": list(p.addresses),
                     "txids": list(p.txids),
-                    "amount": str(p.amount),
+                    "amount": format_amount(p.amount),
                     "end": p.end,
                     "first_exchange": p.first_exchange,
                 }
