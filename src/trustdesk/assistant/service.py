@@ -1,0 +1,1059 @@
+"""The assistant's conversations: understand a message, run a flow, answer, hand off.
+
+One turn: redact secrets, detect language / intent / mood, pick a flow from flows.yaml (or the
+action a button named), run it against the customer's real account through the exchange
+connector, render the catalog texts in the customer's language, and store the reply with its
+sources, model and template version. Once a human agent has replied on the handoff ticket the
+assistant stops answering: messages go to the ticket.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trustdesk.assistant import repository
+from trustdesk.assistant.flows import (
+    FlowBook,
+    Outcome,
+    default_flowbook,
+    extract_amount,
+    extract_assets,
+    extract_channels,
+    extract_txid,
+    extract_withdrawal_id,
+    is_yes,
+    run_steps,
+)
+from trustdesk.assistant.llm import (
+    KB_ANSWER_PROMPT_VERSION,
+    LLMError,
+    LLMProvider,
+    kb_answer_prompt,
+)
+from trustdesk.assistant.replies import catalog_version, render
+from trustdesk.assistant.schemas import (
+    ActionTaken,
+    AssistantReply,
+    Button,
+    ButtonAction,
+    Citation,
+    ConversationRead,
+    ConversationStart,
+    Handoff,
+    HistoryMessage,
+)
+from trustdesk.errors import AppError, Conflict, InvalidInput, NotFound
+from trustdesk.exchange import service as exchange
+from trustdesk.exchange.chains import ChainRegistry, RegistryError
+from trustdesk.exchange.connector import ExchangeConnector
+from trustdesk.exchange.types import SecurityEventKind, WithdrawalStatus
+from trustdesk.models import Customer, Ticket
+from trustdesk.models.assistant import (
+    Conversation,
+    ConversationMessage,
+    ConversationStatus,
+    HandoffState,
+    MessageRole,
+)
+from trustdesk.models.ticket import Channel, Priority, TicketStatus
+from trustdesk.risk import (
+    DEFAULT_BRANDS,
+    Brand,
+    ChannelKind,
+    ChannelRegister,
+    OfficialChannel,
+    Verdict,
+    check_channel,
+    find_lookalikes_in_text,
+)
+from trustdesk.tickets import repository as ticket_repository
+from trustdesk.tickets import service as tickets
+from trustdesk.tickets.schemas import TicketCreate
+from trustdesk.triage.language import detect_language, normalize_language_tag
+from trustdesk.triage.redaction import redact_secrets
+from trustdesk.triage.sentiment import assess_sentiment
+
+log = logging.getLogger(__name__)
+
+_REDACTION_MASK = re.compile(r"\[redacted: [^\]]*\]")
+
+RULES_MODEL = "rules"
+SECURITY_LOOKBACK = timedelta(days=7)
+CREDENTIAL_CHANGES = {
+    SecurityEventKind.PASSWORD_CHANGE,
+    SecurityEventKind.TWO_FA_CHANGE,
+    SecurityEventKind.EMAIL_CHANGE,
+    SecurityEventKind.PHONE_CHANGE,
+}
+# Flows whose case goes to the security queue at P1 when handed off.
+SECURITY_INTENTS = {"account_compromised", "phishing_check"}
+FALLBACK_FLOWS = {"fallback", "sensitive_fallback"}
+PLAIN_INTENTS = {None, "greeting", "thanks_goodbye", "talk_to_human", "other"}
+
+
+class ConversationNotFound(NotFound):
+    """No such conversation among the customer's."""
+
+
+class ConversationClosed(Conflict):
+    """The conversation is closed; start a new one."""
+
+
+# -- the intent model: loaded once per process, lazily -----------------------------------------
+
+_classifier_lock = threading.Lock()
+_classifier: Any = None
+
+
+def get_classifier() -> Any:
+    """The shipped crypto intent model (trained or loaded on first use, then shared)."""
+    global _classifier
+    if _classifier is None:
+        with _classifier_lock:
+            if _classifier is None:
+                from trustdesk.assistant.intents import default_classifier
+
+                _classifier = default_classifier()
+    return _classifier
+
+
+def set_classifier(model: Any) -> None:
+    """Install a classifier (tests share one model across the session)."""
+    global _classifier
+    _classifier = model
+
+
+# -- collaborators of a turn -------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What a turn may use beyond the database: the exchange, the registry, the LLM."""
+
+    connector: ExchangeConnector
+    registry: ChainRegistry
+    llm: LLMProvider | None = None
+    flows: FlowBook | None = None
+
+    @property
+    def book(self) -> FlowBook:
+        return self.flows or default_flowbook()
+
+
+def channel_register(book: FlowBook) -> ChannelRegister:
+    """The demo exchange's official channels and brand (until the admin register ships)."""
+    channels = [
+        OfficialChannel(ChannelKind(c["kind"]), str(c["value"]), c.get("platform"))
+        for c in book.official_channels
+    ]
+    brand = book.brand
+    brands = DEFAULT_BRANDS
+    if brand:
+        brands = (
+            Brand(
+                name=str(brand["name"]),
+                domains=tuple(brand.get("domains", ())),
+                tokens=tuple(brand.get("tokens", ())),
+            ),
+            *DEFAULT_BRANDS,
+        )
+    return ChannelRegister.of(channels, brands)
+
+
+_registers: dict[int, ChannelRegister] = {}
+
+
+def _register(book: FlowBook) -> ChannelRegister:
+    if id(book) not in _registers:
+        _registers[id(book)] = channel_register(book)
+    return _registers[id(book)]
+
+
+def _knowledge_search() -> Any:
+    """`trustdesk.knowledge.service.search_articles`, or None while it is not installed."""
+    try:
+        module = importlib.import_module("trustdesk.knowledge.service")
+    except ImportError:
+        return None
+    return getattr(module, "search_articles", None)
+
+
+def _high_value(book: FlowBook, asset: str | None, amount: Any) -> bool:
+    if asset is None or amount is None:
+        return False
+    limit = book.high_value.get(str(asset).upper(), book.high_value.get("default"))
+    if limit is None:
+        return False
+    try:
+        return Decimal(str(amount)) >= Decimal(str(limit))
+    except ArithmeticError:
+        return False
+
+
+class _Effects:
+    """The look-ups and side effects flows.yaml can name, for one customer's turn."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        ctx: Context,
+        customer: Customer,
+        conversation: Conversation,
+        now: datetime,
+    ) -> None:
+        self.session = session
+        self.ctx = ctx
+        self.customer = customer
+        self.conversation = conversation
+        self.now = now
+        self.actions: list[ActionTaken] = []
+        self.citations: list[Citation] = []
+        self.sources: dict[str, Any] = {"lookups": [], "articles": []}
+        self.handoff_priority: Priority | None = None
+        self.handoff_intent: str | None = None
+
+    def _record(self, name: str, result: dict[str, Any]) -> dict[str, Any]:
+        detail = {"name": name}
+        if "verdict" in result:
+            detail["verdict"] = result["verdict"]
+        self.actions.append(ActionTaken(type="lookup", detail=detail))
+        self.sources["lookups"].append(detail)
+        return result
+
+    async def lookup(self, name: str, ctx: dict[str, Any]) -> dict[str, Any]:
+        handler = getattr(self, f"_lookup_{name}", None)
+        if handler is None:
+            raise InvalidInput(f"flows.yaml names an unknown look-up {name!r}")
+        result: dict[str, Any] = await handler(ctx)
+        return self._record(name, result)
+
+    async def act(self, name: str, ctx: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
+        if name == "handoff":
+            outcome.handoff = True
+            return {}
+        if name == "freeze_account":
+            return await self._freeze(ctx)
+        raise InvalidInput(f"flows.yaml names an unknown action {name!r}")
+
+    # -- look-ups --------------------------------------------------------------------------
+
+    async def _lookup_deposit(self, ctx: dict[str, Any]) -> dict[str, Any]:
+        slots = ctx["slots"]
+        registry = self.ctx.registry
+        try:
+            try:
+                query = exchange.check_deposit_query(
+                    registry, txid=slots.get("txid"), asset=slots.get("asset"), network=None
+                )
+            except AppError:
+                query = exchange.check_deposit_query(
+                    registry, txid=None, asset=slots.get("asset"), network=None
+                )
+            diagnosis = await exchange.diagnose_customer_deposit(
+                self.ctx.connector, registry, self.customer.external_id, query, now=self.now
+            )
+        except AppError as exc:
+            log.info("deposit look-up failed: %s", exc)
+            return {"verdict": "lookup_failed", "facts": {}}
+        facts = dict(diagnosis.facts)
+        facts["verdict"] = diagnosis.verdict.value
+        if diagnosis.verdict.value in ("wrong_network", "missing_memo", "wrong_memo"):
+            facts.setdefault("sent_network", facts.get("network"))
+        asset, amount = facts.get("asset"), facts.get("amount")
+        if amount is None and diagnosis.deposit_id:
+            # Held deposits hide their amount from the reply; it still decides the stakes.
+            asset, amount = await self._deposit_amount(diagnosis.deposit_id)
+        if _high_value(self.ctx.book, asset, amount):
+            ctx["high_stakes"] = True
+        return {
+            "verdict": diagnosis.verdict.value,
+            "next_step": diagnosis.next_step.value,
+            "deposit_id": diagnosis.deposit_id,
+            "facts": facts,
+        }
+
+    async def _deposit_amount(self, deposit_id: str) -> tuple[str | None, Decimal | None]:
+        try:
+            deposits = await self.ctx.connector.list_deposits(
+                self.customer.external_id, since=self.now - exchange.DEPOSIT_LOOKBACK
+            )
+        except Exception:
+            return None, None
+        found = next((d for d in deposits if d.id == deposit_id), None)
+        return (found.asset, found.amount) if found else (None, None)
+
+    async def _lookup_withdrawal(self, ctx: dict[str, Any]) -> dict[str, Any]:
+        user = self.customer.external_id
+        try:
+            registry = await exchange.effective_registry(self.ctx.connector, self.ctx.registry)
+            listed = list(await self.ctx.connector.list_withdrawals(user))
+        except Exception as exc:  # connector failures of any kind: tell, offer a person
+            log.info("withdrawal look-up failed: %s", exc)
+            return {"verdict": "lookup_failed", "facts": {}}
+        wanted = ctx["slots"].get("withdrawal_id")
+        chosen = next((w for w in listed if w.id.lower() == (wanted or "")), None)
+        if chosen is None:
+            waiting = [
+                w
+                for w in listed
+                if w.status not in (WithdrawalStatus.COMPLETED, WithdrawalStatus.REJECTED)
+            ]
+            recent = [w for w in listed if self.now - w.created_at <= timedelta(days=7)]
+            chosen = next(iter(waiting or recent), None)
+        if chosen is None:
+            return {"verdict": "none", "facts": {}}
+        from trustdesk.exchange.diagnosis import diagnose_withdrawal
+
+        diagnosis = diagnose_withdrawal(registry, chosen, self.now)
+        facts = dict(diagnosis.facts)
+        facts["verdict"] = diagnosis.verdict.value
+        if _high_value(self.ctx.book, facts.get("asset"), facts.get("amount")):
+            ctx["high_stakes"] = True
+        return {
+            "verdict": diagnosis.verdict.value,
+            "next_step": diagnosis.next_step.value,
+            "withdrawal_id": diagnosis.withdrawal_id,
+            "identity": "verify_identity" in facts.get("required_actions", []),
+            "facts": facts,
+        }
+
+    async def _lookup_account(self, ctx: dict[str, Any]) -> dict[str, Any]:
+        user = self.customer.external_id
+        try:
+            profile = await self.ctx.connector.get_profile(user)
+            events = (
+                list(
+                    await self.ctx.connector.list_security_events(
+                        user, self.now - SECURITY_LOOKBACK
+                    )
+                )
+                if profile
+                else []
+            )
+        except Exception as exc:
+            log.info("account look-up failed: %s", exc)
+            return {"verdict": "lookup_failed", "facts": {}}
+        if profile is None:
+            return {"verdict": "lookup_failed", "facts": {}}
+        known = {e.device_id for e in events if e.kind is SecurityEventKind.LOGIN and e.device_id}
+        first_device = next(
+            (e.device_id for e in events if e.kind is SecurityEventKind.LOGIN), None
+        )
+        changes = [e for e in events if e.kind in CREDENTIAL_CHANGES]
+        # A credential change from a device other than the usual one. Only the fact is told to
+        # the customer ("recent changes from a new device"), never how it was judged.
+        suspicious = any(
+            e.device_id and e.device_id != first_device and (e.device_id not in known or not known)
+            for e in changes
+        )
+        failed_2fa = any(e.kind is SecurityEventKind.TWO_FA_FAILED for e in events)
+        facts = {
+            "account_state": profile.account_state.value,
+            "kyc_status": profile.kyc_status.value,
+            "kyc_level": profile.kyc_level,
+            "recent_security_changes": len(changes),
+        }
+        return {
+            "verdict": profile.account_state.value,
+            "suspicious": suspicious,
+            "failed_2fa": failed_2fa,
+            "facts": facts,
+        }
+
+    async def _lookup_channels(self, ctx: dict[str, Any]) -> dict[str, Any]:
+        register = _register(self.ctx.book)
+        items = []
+        for value in ctx["slots"].get("channels", [])[:5]:
+            verdict = check_channel(value, register)
+            label = verdict.verdict.value
+            if verdict.verdict is Verdict.INVALID:
+                label = Verdict.UNKNOWN.value
+            items.append({"value": value, "verdict": label})
+        lookalike = any(i["verdict"] == Verdict.LOOKALIKE.value for i in items)
+        worst = (
+            "lookalike"
+            if lookalike
+            else ("unknown" if any(i["verdict"] == "unknown" for i in items) else "official")
+        )
+        return {
+            "verdict": worst if items else "none",
+            "count": len(items),
+            "items": items,
+            "lookalike": lookalike,
+            "facts": {"channels": items},
+        }
+
+    async def _lookup_fees(self, ctx: dict[str, Any]) -> dict[str, Any]:
+        registry = self.ctx.registry
+        assets = ctx["slots"].get("assets") or ["USDT"]
+        networks = ctx["slots"].get("networks") or []
+        items = []
+        for asset in assets[:3]:
+            try:
+                entries = registry.asset_networks_for(asset)
+            except RegistryError:
+                continue
+            for entry in entries:
+                if networks and entry.network not in networks:
+                    continue
+                items.append(
+                    {
+                        "asset": entry.asset,
+                        "network": entry.network,
+                        "network_name": registry.network(entry.network).name,
+                        "withdrawal_fee": str(entry.withdrawal_fee),
+                        "min_withdrawal": str(entry.min_withdrawal),
+                        "min_deposit": str(entry.min_deposit),
+                    }
+                )
+        items = items[:8]
+        return {"verdict": "listed", "count": len(items), "items": items, "facts": {"fees": items}}
+
+    async def _lookup_kb(self, ctx: dict[str, Any]) -> dict[str, Any]:
+        search = _knowledge_search()
+        if search is None:
+            return {"verdict": "unavailable", "count": 0, "items": []}
+        try:
+            hits = await search(self.session, ctx["text"], ctx["language"], limit=3)
+        except Exception as exc:  # the knowledge base must never break a conversation
+            log.warning("knowledge search failed: %s", exc)
+            return {"verdict": "unavailable", "count": 0, "items": []}
+        for hit in hits:
+            self.citations.append(
+                Citation(
+                    article_id=getattr(hit, "article_id", ""),
+                    slug=getattr(hit, "slug", None),
+                    title=str(getattr(hit, "title", "")),
+                    url=getattr(hit, "url", None),
+                    snippet=getattr(hit, "snippet", None),
+                    language=getattr(hit, "language", None),
+                    category=getattr(hit, "category", None),
+                )
+            )
+            self.sources["articles"].append(getattr(hit, "article_id", None))
+        return {"verdict": "found" if hits else "none", "count": len(hits), "items": []}
+
+    # -- side effects ----------------------------------------------------------------------
+
+    async def _freeze(self, ctx: dict[str, Any]) -> dict[str, Any]:
+        self.handoff_priority = Priority.P1
+        self.handoff_intent = "account_compromised"
+        try:
+            await self.ctx.connector.freeze_account(
+                self.customer.external_id, "customer request via assistant (suspected compromise)"
+            )
+        except Exception as exc:
+            log.warning("freeze failed: %s", exc)
+            return {"freeze": {"ok": False}}
+        self.actions.append(ActionTaken(type="account_frozen", detail={"by": "customer_request"}))
+        self.sources["lookups"].append({"name": "freeze_account", "verdict": "frozen"})
+        return {"freeze": {"ok": True}}
+
+
+# -- turns -------------------------------------------------------------------------------------
+
+
+def _slots(text: str, registry: ChainRegistry) -> dict[str, Any]:
+    assets = set(registry.assets())
+    networks: list[str] = []
+    for word in text.replace(",", " ").split():
+        try:
+            networks.append(registry.network_code(word.strip(".!?()")))
+        except RegistryError:
+            continue
+    amount = extract_amount(text, assets)
+    found_assets = extract_assets(text, assets)
+    slots: dict[str, Any] = {
+        "txid": extract_txid(text),
+        "withdrawal_id": extract_withdrawal_id(text),
+        "channels": extract_channels(text),
+        "assets": found_assets,
+        "asset": found_assets[0] if len(found_assets) == 1 else None,
+        "networks": list(dict.fromkeys(networks)),
+    }
+    if amount:
+        slots["amount_value"], slots["amount_asset"] = str(amount[0]), amount[1]
+    return {k: v for k, v in slots.items() if v not in (None, [], "")}
+
+
+async def _handoff_view(
+    session: AsyncSession, conversation: Conversation, *, now: datetime
+) -> Handoff:
+    if conversation.ticket_id is None:
+        return Handoff(state=conversation.handoff_state)
+    ticket = await repository.ticket(session, conversation.ticket_id)
+    if ticket is None:
+        return Handoff(state=HandoffState.none)
+    if conversation.handoff_state is HandoffState.agent_joined or (
+        ticket.first_response_at is not None
+    ):
+        replies = await repository.public_agent_replies(session, ticket.id)
+        name = replies[0][1] if replies else None
+        return Handoff(
+            state=HandoffState.agent_joined,
+            ticket_id=ticket.id,
+            agent_name=name.split()[0] if name else None,
+        )
+    estimate = await tickets.estimate(session, ticket, now=now)
+    wait = None
+    if estimate.first_response_at is not None:
+        wait = max(0, int((estimate.first_response_at - now).total_seconds()))
+    return Handoff(
+        state=HandoffState.queued,
+        ticket_id=ticket.id,
+        queue_position=estimate.queue_position,
+        estimated_wait_seconds=wait,
+    )
+
+
+async def _sync_ticket(session: AsyncSession, conversation: Conversation) -> Ticket | None:
+    """The open handoff ticket; a closed one ends the handoff (the assistant is back)."""
+    if conversation.ticket_id is None:
+        return None
+    ticket = await repository.ticket(session, conversation.ticket_id)
+    if ticket is None or ticket.status == TicketStatus.closed:
+        conversation.ticket_id = None
+        conversation.handoff_state = HandoffState.none
+        conversation.status = ConversationStatus.open
+        return None
+    if ticket.first_response_at is not None and await repository.public_agent_replies(
+        session, ticket.id
+    ):
+        conversation.handoff_state = HandoffState.agent_joined
+    return ticket
+
+
+def _transcript(messages: list[ConversationMessage]) -> str:
+    lines = []
+    for m in messages:
+        who = "Customer" if m.role == MessageRole.customer else "Assistant"
+        stamp = m.created_at.strftime("%H:%M")
+        lines.append(f"[{stamp}] {who}: {m.body}")
+    return "\n".join(lines)
+
+
+async def _account_snapshot(ctx: Context, customer: Customer, now: datetime) -> str:
+    try:
+        panel = await exchange.customer_panel(
+            ctx.connector, ctx.registry, customer.external_id, now=now
+        )
+    except Exception as exc:
+        return f"(exchange account not available: {exc})"
+    p = panel.profile
+    lines = [
+        f"user {p.user_id}: state {p.account_state.value}, KYC {p.kyc_status.value} "
+        f"(level {p.kyc_level}), VIP {p.vip_level}",
+        "balances: " + ", ".join(f"{b.asset} {b.available}/{b.locked}" for b in panel.balances),
+    ]
+    for dep, diag in panel.deposits[:5]:
+        lines.append(f"deposit {dep.id}: {dep.amount} {dep.asset} {dep.network} → {diag.verdict}")
+    for wd, wdiag in panel.withdrawals[:5]:
+        lines.append(f"withdrawal {wd.id}: {wd.amount} {wd.asset} {wd.network} → {wdiag.verdict}")
+    for event in panel.security_events[:5]:
+        lines.append(
+            f"security {event.kind.value} at {event.at:%Y-%m-%d %H:%M} "
+            f"from {event.device_id or '?'} ({event.country or '?'})"
+        )
+    return "\n".join(lines)
+
+
+async def _open_handoff(
+    session: AsyncSession,
+    conversation: Conversation,
+    customer: Customer,
+    ctx: Context,
+    effects: _Effects,
+    *,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Create the chat ticket with transcript, intent, diagnosis and account snapshot."""
+    if conversation.ticket_id is not None:
+        return  # already with the team: never a second ticket
+    history = list(await repository.messages(session, conversation.id))
+    said = [m.body for m in history if m.role == MessageRole.customer] or [reason]
+    intent = effects.handoff_intent or conversation.intent
+    priority = effects.handoff_priority
+    if priority is None and intent in SECURITY_INTENTS:
+        priority = Priority.P1
+    ticket = await tickets.create_ticket(
+        session,
+        customer,
+        TicketCreate(
+            subject=f"Assistant handoff: {intent or 'conversation'}"[:300],
+            body="\n".join(said)[-19_000:],
+            channel=Channel.chat,
+            language=conversation.language,
+            intent=intent,
+            tags=["assistant", f"conversation-{conversation.id}"],
+        ),
+        now=now,
+        actor=customer,
+        priority=priority,
+    )
+    diagnosis = conversation.state.get("diagnosis") or {}
+    note = "\n\n".join(
+        [
+            f"Handoff from the assistant (conversation {conversation.id}): {reason}",
+            f"Intent: {intent} (confidence {conversation.state.get('confidence', '?')}); "
+            f"language: {conversation.language}; flow: {conversation.flow}",
+            "Diagnosis: "
+            + (", ".join(f"{k}={v}" for k, v in diagnosis.items()) if diagnosis else "none"),
+            "Account snapshot:\n" + await _account_snapshot(ctx, customer, now),
+            "Transcript:\n" + _transcript(history),
+        ]
+    )
+    repository.add_bot_note(session, ticket.id, note, now=now)
+    conversation.ticket_id = ticket.id
+    conversation.handoff_state = HandoffState.queued
+    conversation.status = ConversationStatus.handed_off
+    await session.flush()
+    queue = await ticket_repository.queue(session, ticket.queue_id)
+    effects.actions.append(
+        ActionTaken(
+            type="case_opened",
+            detail={
+                "ticket_id": ticket.id,
+                "priority": ticket.priority,
+                "queue": queue.key if queue else None,
+                "intent": intent,
+            },
+        )
+    )
+    effects.actions.append(ActionTaken(type="handoff", detail={"ticket_id": ticket.id}))
+
+
+def _buttons(actions: list[str], language: str) -> list[Button]:
+    return [Button(action=ButtonAction(a), label=render(f"btn_{a}", language)) for a in actions]
+
+
+async def _store_reply(
+    session: AsyncSession,
+    conversation: Conversation,
+    *,
+    texts: list[str],
+    language: str,
+    intent: str | None,
+    confidence: float | None,
+    flow: str | None,
+    effects: _Effects,
+    outcome: Outcome | None,
+    buttons: list[str],
+    handoff: Handoff,
+    redactions: list[str],
+    now: datetime,
+    model: str = RULES_MODEL,
+    prompt_version: str | None = None,
+) -> AssistantReply:
+    version = prompt_version or f"{effects.ctx.book.version}/{catalog_version()}"
+    text = "\n\n".join(t for t in texts if t)
+    reply_fields = {
+        "flow": flow,
+        "actions_taken": [a.model_dump() for a in effects.actions],
+        "citations": [c.model_dump() for c in effects.citations],
+        "facts": outcome.facts if outcome else {},
+        "buttons": [b.model_dump() for b in _buttons(buttons, language)],
+        "handoff": handoff.model_dump(),
+        "asks": outcome.awaiting if outcome else None,
+    }
+    message = ConversationMessage(
+        conversation_id=conversation.id,
+        role=MessageRole.assistant,
+        body=text,
+        language=language,
+        intent=intent,
+        confidence=confidence,
+        reply=reply_fields,
+        sources=effects.sources,
+        model=model,
+        prompt_version=version,
+        created_at=now,
+    )
+    session.add(message)
+    conversation.updated_at = now
+    await session.flush()
+    return AssistantReply(
+        conversation_id=conversation.id,
+        message_id=message.id,
+        text=text,
+        language=language,
+        intent=intent,
+        confidence=confidence,
+        flow=flow,
+        actions_taken=effects.actions,
+        citations=effects.citations,
+        facts=reply_fields["facts"],
+        buttons=_buttons(buttons, language),
+        handoff=handoff,
+        redactions=redactions,
+        asks=reply_fields["asks"],
+        model=model,
+        prompt_version=version,
+        created_at=now,
+    )
+
+
+def _handoff_text(handoff: Handoff, language: str) -> str:
+    wait = handoff.estimated_wait_seconds
+    minutes = max(1, round((wait or 0) / 60)) if wait is not None else 10
+    if handoff.queue_position:
+        return render(
+            "handoff_queued",
+            language,
+            {"queue_position": handoff.queue_position, "wait_minutes": minutes},
+        )
+    return render("handoff_assigned", language, {"wait_minutes": minutes})
+
+
+async def _turn(
+    session: AsyncSession,
+    conversation: Conversation,
+    customer: Customer,
+    ctx: Context,
+    *,
+    now: datetime,
+    text: str | None = None,
+    action: ButtonAction | None = None,
+    force_handoff: bool = False,
+) -> AssistantReply:
+    book = ctx.book
+    effects = _Effects(session, ctx, customer, conversation, now)
+    language = conversation.language
+    redactions: list[str] = []
+    warnings: list[str] = []
+    intent: str | None = conversation.intent
+    confidence: float | None = None
+    clean = ""
+    if text is not None:
+        redacted = redact_secrets(text)
+        clean = redacted.text
+        redactions = [str(k) for k in redacted.redactions]
+        guess = detect_language(clean, hint=conversation.language or customer.language)
+        if guess.code and not guess.from_hint:
+            language = conversation.language = guess.code
+        session.add(
+            ConversationMessage(
+                conversation_id=conversation.id,
+                role=MessageRole.customer,
+                body=clean,
+                redactions=redactions,
+                language=language,
+                created_at=now,
+            )
+        )
+        await session.flush()
+        if redactions:
+            warnings.append(render("secret_warning", language))
+        for found in find_lookalikes_in_text(clean, _register(book))[:3]:
+            warnings.append(render("phishing_lookalike", language, {"value": found.normalized}))
+
+    ticket = await _sync_ticket(session, conversation)
+    if ticket is not None and conversation.handoff_state is HandoffState.agent_joined:
+        # A person is on it: the assistant stays quiet and passes the message on.
+        if text is not None:
+            await tickets.add_customer_message(session, ticket, customer, clean, now=now)
+        joined = await _handoff_view(session, conversation, now=now)
+        texts = [*warnings, render("agent_handling", language, {"agent_name": joined.agent_name})]
+        return await _store_reply(
+            session, conversation, texts=texts, language=language, intent=intent,
+            confidence=None, flow=conversation.flow, effects=effects, outcome=None, buttons=[],
+            handoff=joined, redactions=redactions, now=now,
+        )  # fmt: skip
+    if ticket is not None and text is not None:
+        # Queued: the team sees everything the customer adds while they wait.
+        await tickets.add_customer_message(session, ticket, customer, clean, now=now)
+
+    slots = _slots(clean, ctx.registry) if text is not None else {}
+    sentiment = assess_sentiment(clean, language) if text is not None else None
+    state = dict(conversation.state or {})
+    steps: list[dict[str, Any]]
+    flow = conversation.flow
+    sure = True
+    if force_handoff or action is not None:
+        name = "talk_to_human" if force_handoff else str(action)
+        if name == "start_recovery" and not state.get("recovery"):
+            raise Conflict("no recovery case to open in this conversation")
+        steps = book.actions[name]
+        if name == "talk_to_human":
+            effects.handoff_intent = conversation.intent
+    else:
+        # The masks ("[redacted: password]") are ours, not the customer's words.
+        prediction = get_classifier().predict(_REDACTION_MASK.sub(" ", clean).strip() or clean)
+        confidence = round(float(prediction.confidence), 4)
+        predicted = prediction.intent
+        sure = prediction.is_sure()
+        awaiting = state.get("awaiting")
+        confirming = awaiting == "confirm" and is_yes(clean, book.yes_words)
+        if awaiting == "txid" and "txid" in slots:
+            flow, intent = "deposit_not_credited", conversation.intent or "deposit_not_credited"
+        elif awaiting == "channel" and slots.get("channels"):
+            flow, intent = "phishing_check", "phishing_check"
+        elif confirming:
+            intent = conversation.intent
+        elif "txid" in slots and (not sure or predicted in ("other", "deposit_not_credited")):
+            flow, intent = "deposit_not_credited", "deposit_not_credited"
+        elif awaiting == "channel" and not sure:
+            flow, intent = "phishing_check", "phishing_check"
+        else:
+            intent = predicted if sure else "other"
+            flow = book.flow_for(intent)
+        flow = flow or "fallback"
+        steps = book.actions[book.confirm_action] if confirming else book.flows[flow]
+        if flow != conversation.flow or intent != conversation.intent:
+            effects.actions.append(ActionTaken(type="flow_started", detail={"flow": flow}))
+        if intent == "talk_to_human" and conversation.intent not in PLAIN_INTENTS:
+            # The ticket is about what the customer needed, not about wanting a person.
+            effects.handoff_intent = conversation.intent
+        conversation.intent = intent
+        conversation.flow = flow
+        state["confidence"] = confidence
+
+    high_stakes = False
+    amount_asset = slots.get("amount_asset")
+    if amount_asset and _high_value(book, amount_asset, slots.get("amount_value")):
+        high_stakes = True
+    flow_ctx: dict[str, Any] = {
+        "intent": intent,
+        "confidence": confidence,
+        "sure": sure,
+        "text": clean,
+        "language": language,
+        "slots": slots,
+        "data": {},
+        "high_stakes": high_stakes,
+        "sentiment": {
+            "anxious": bool(sentiment and sentiment.anxious),
+            "angry": bool(sentiment and sentiment.angry),
+        },
+    }
+    outcome = await run_steps(steps, flow_ctx, effects)
+
+    texts = list(warnings)
+    upset = flow_ctx["sentiment"]["anxious"] or flow_ctx["sentiment"]["angry"]
+    if (upset or flow_ctx["high_stakes"]) and not outcome.handoff and ticket is None:
+        outcome.offer_human = True
+        texts.append(render("high_stakes", language))
+    texts.extend(render(s.key, language, s.params) for s in outcome.said)
+
+    # Remember what the next message may answer, and the diagnosis for a later handoff.
+    state["awaiting"] = outcome.awaiting
+    for name in ("deposit", "withdrawal", "account"):
+        result = flow_ctx["data"].get(name)
+        if isinstance(result, dict) and result.get("verdict"):
+            state["diagnosis"] = {"lookup": name, **result.get("facts", {})}
+            verdict = result.get("verdict")
+            state["recovery"] = verdict in (
+                "wrong_network", "missing_memo", "wrong_memo", "unsupported_token",
+            )  # fmt: skip
+            if state["recovery"]:
+                effects.handoff_intent = (
+                    verdict
+                    if verdict in ("wrong_network", "missing_memo")
+                    else "deposit_not_credited"
+                )
+    if action is not None and str(action) == "start_recovery":
+        diagnosis = state.get("diagnosis") or {}
+        verdict = diagnosis.get("verdict")
+        effects.handoff_intent = (
+            verdict if verdict in ("wrong_network", "missing_memo") else "deposit_not_credited"
+        )
+    conversation.state = state
+
+    handoff: Handoff
+    buttons = list(outcome.buttons)
+    if outcome.handoff:
+        reason = str(action) if action is not None else "customer asked for a person"
+        await _open_handoff(session, conversation, customer, ctx, effects, reason=reason, now=now)
+        state["awaiting"] = None
+        conversation.state = dict(state)
+        handoff = await _handoff_view(session, conversation, now=now)
+        texts.append(_handoff_text(handoff, language))
+        buttons = [b for b in buttons if b != "talk_to_human"]
+    else:
+        handoff = await _handoff_view(session, conversation, now=now)
+        if handoff.state is HandoffState.none and outcome.offer_human:
+            conversation.handoff_state = HandoffState.offered
+            handoff = Handoff(state=HandoffState.offered)
+            if "high_stakes" not in [s.key for s in outcome.said]:
+                texts.append(render("offer_human", language))
+        if handoff.state in (HandoffState.none, HandoffState.offered) and outcome.offer_human:
+            buttons.append("talk_to_human")
+
+    model, prompt_version = RULES_MODEL, None
+    if flow in FALLBACK_FLOWS and effects.citations and ctx.llm is not None and text:
+        articles = [{"title": c.title, "snippet": c.snippet or ""} for c in effects.citations]
+        try:
+            completion = await ctx.llm.complete(
+                kb_answer_prompt(clean, language, articles, "\n".join(texts))
+            )
+            texts = [*warnings, completion.text]
+            model, prompt_version = completion.model, KB_ANSWER_PROMPT_VERSION
+        except LLMError as exc:
+            log.warning("LLM answer failed, keeping the rule-based one: %s", exc)
+
+    return await _store_reply(
+        session, conversation, texts=texts, language=language, intent=intent,
+        confidence=confidence, flow=flow, effects=effects, outcome=outcome,
+        buttons=list(dict.fromkeys(buttons)), handoff=handoff, redactions=redactions, now=now,
+        model=model, prompt_version=prompt_version,
+    )  # fmt: skip
+
+
+# -- public service functions ------------------------------------------------------------------
+
+
+async def get_conversation_for(
+    session: AsyncSession, customer: Customer, conversation_id: int, *, for_update: bool = False
+) -> Conversation:
+    # Someone else's conversation is "not found", never "forbidden": ids reveal nothing.
+    conversation = await repository.get_for_customer(
+        session, customer.id, conversation_id, for_update=for_update
+    )
+    if conversation is None:
+        raise ConversationNotFound(f"conversation {conversation_id} not found")
+    return conversation
+
+
+async def start_conversation(
+    session: AsyncSession,
+    customer: Customer,
+    data: ConversationStart,
+    ctx: Context,
+    *,
+    now: datetime,
+) -> ConversationRead:
+    """Open a conversation; answers the first message at once when one is given."""
+    language = customer.language or "en"
+    if data.language:
+        normalized = normalize_language_tag(data.language)
+        if normalized is None:
+            raise InvalidInput(f"unsupported language '{data.language}'")
+        language = normalized
+    conversation = Conversation(
+        customer_id=customer.id,
+        language=language,
+        status=ConversationStatus.open,
+        state={},
+        handoff_state=HandoffState.none,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(conversation)
+    await session.flush()
+    if data.text:
+        reply = await _turn(session, conversation, customer, ctx, now=now, text=data.text)
+    else:
+        effects = _Effects(session, ctx, customer, conversation, now)
+        reply = await _store_reply(
+            session, conversation, texts=[render("greeting", language)], language=language,
+            intent=None, confidence=None, flow=None, effects=effects, outcome=None, buttons=[],
+            handoff=Handoff(), redactions=[], now=now,
+        )  # fmt: skip
+    read = await read_conversation(session, conversation, now=now)
+    return read.model_copy(update={"reply": reply})
+
+
+async def send_message(
+    session: AsyncSession,
+    customer: Customer,
+    conversation_id: int,
+    text: str,
+    ctx: Context,
+    *,
+    now: datetime,
+) -> AssistantReply:
+    """The customer writes; the assistant answers (or passes it to the agent on the case)."""
+    conversation = await get_conversation_for(session, customer, conversation_id, for_update=True)
+    if conversation.status is ConversationStatus.closed:
+        raise ConversationClosed(f"conversation {conversation_id} is closed; start a new one")
+    return await _turn(session, conversation, customer, ctx, now=now, text=text)
+
+
+async def run_action(
+    session: AsyncSession,
+    customer: Customer,
+    conversation_id: int,
+    action: ButtonAction,
+    ctx: Context,
+    *,
+    now: datetime,
+) -> AssistantReply:
+    """A button: freeze the account, open a recovery case, or talk to a person."""
+    conversation = await get_conversation_for(session, customer, conversation_id, for_update=True)
+    if conversation.status is ConversationStatus.closed:
+        raise ConversationClosed(f"conversation {conversation_id} is closed; start a new one")
+    return await _turn(session, conversation, customer, ctx, now=now, action=action)
+
+
+async def request_handoff(
+    session: AsyncSession,
+    customer: Customer,
+    conversation_id: int,
+    ctx: Context,
+    *,
+    now: datetime,
+) -> AssistantReply:
+    """Hand the conversation to a person now (idempotent: one ticket per conversation)."""
+    return await run_action(
+        session, customer, conversation_id, ButtonAction.talk_to_human, ctx, now=now
+    )
+
+
+async def read_conversation(
+    session: AsyncSession, conversation: Conversation, *, now: datetime
+) -> ConversationRead:
+    """The history: customer and assistant messages plus the agents' public replies."""
+    await _sync_ticket(session, conversation)
+    history = [
+        HistoryMessage(
+            id=f"m{m.id}",
+            role=m.role,
+            text=m.body,
+            created_at=m.created_at,
+            reply=(
+                {"language": m.language, "intent": m.intent, "confidence": m.confidence, **m.reply}
+                if m.reply is not None
+                else None
+            ),
+        )
+        for m in await repository.messages(session, conversation.id)
+    ]
+    if conversation.ticket_id is not None:
+        for message, name in await repository.public_agent_replies(session, conversation.ticket_id):
+            history.append(
+                HistoryMessage(
+                    id=f"t{message.id}",
+                    role="agent",
+                    text=message.body,
+                    author_name=name.split()[0] if name else None,
+                    created_at=message.created_at,
+                )
+            )
+    history.sort(key=lambda h: (h.created_at, h.id[0] == "t"))
+    return ConversationRead(
+        id=conversation.id,
+        status=conversation.status,
+        language=conversation.language,
+        intent=conversation.intent,
+        flow=conversation.flow,
+        handoff=await _handoff_view(session, conversation, now=now),
+        created_at=conversation.created_at,
+        updated_at=conversation.updated_at,
+        messages=history,
+    )
+
+
+async def get_conversation(
+    session: AsyncSession, customer: Customer, conversation_id: int, *, now: datetime
+) -> ConversationRead:
+    conversation = await get_conversation_for(session, customer, conversation_id)
+    return await read_conversation(session, conversation, now=now)
