@@ -106,6 +106,12 @@ async def test_lookalike_contacts_reads_by_customer_and_time(client, maker, cloc
     assert all_c1[0].at == start
     assert all_c1[1].conversation_id == 77
     assert [c.value for c in recent] == ["trustdesk-help.net"]
+    # Withdrawal scoring sees the same contacts, by the exchange's user id.
+    from trustdesk.risk.repository import lookalike_contacts as risk_contacts
+
+    async with maker() as session:
+        seen = await risk_contacts(session, "c1", start - timedelta(minutes=1))
+    assert sorted(seen) == [start, start + timedelta(hours=2)]
 
 
 async def test_agents_read_warnings_newest_first(client, maker, clock, customer_token):

@@ -36,6 +36,7 @@ from trustdesk.risk.register import (
     RegisterEntry,
     normalize_channel,
 )
+from trustdesk.risk.repository import record_lookalike_contact
 from trustdesk.risk.tracing import (
     ChainGraph,
     StartKind,
@@ -382,11 +383,11 @@ def _texts(
     return customer, agent
 
 
-async def _customer_language(session: AsyncSession, customer_id: int) -> str:
+async def _customer(session: AsyncSession, customer_id: int) -> Customer:
     customer = await session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(f"no customer with id {customer_id}")
-    return customer.language or "en"
+    return customer
 
 
 async def scan_inbound_message(
@@ -401,14 +402,24 @@ async def scan_inbound_message(
     """Find look-alikes of official channels in a customer's message, record each as a contact
     (`lookalike_contacts`, read by risk scoring) and return the warnings to show.
 
-    Call it on every inbound customer message (ticket and chat). Returns [] when the text
-    mentions none; flushes, never commits.
+    Each contact is also written through `trustdesk.risk.repository.record_lookalike_contact`
+    (keyed by the exchange's user id), which withdrawal scoring reads as a signal. Call it on
+    every inbound customer message (ticket and chat). Returns [] when the text mentions none;
+    flushes, never commits.
     """
     loaded = await current_register(session)
     verdicts = find_lookalikes_in_text(text, loaded.register)
     if not verdicts:
         return []
-    language = await _customer_language(session, customer_id)
+    customer = await _customer(session, customer_id)
+    language = customer.language or "en"
+    source = (
+        f"ticket:{ticket_id}"
+        if ticket_id is not None
+        else f"chat:{conversation_id}"
+        if conversation_id is not None
+        else "message"
+    )
     warnings: list[LookalikeWarning] = []
     for v in verdicts:
         shown = _display(v, v.normalized)[:512]
@@ -426,6 +437,11 @@ async def scan_inbound_message(
             at=now,
         )
         session.add(contact)
+        # Withdrawal scoring reads its own table, keyed by the exchange's user id, in one round
+        # trip with the rest of the user's history: the contact is written there as well.
+        record_lookalike_contact(
+            session, user_id=customer.external_id, channel=shown, at=now, source=source
+        )
         await session.flush()
         customer_text, agent_text = _texts(
             shown, str(v.kind), v.matched_official, reasons, v.score, language
@@ -450,7 +466,7 @@ async def list_warnings(
     session: AsyncSession, customer_id: int, *, after_id: int | None, limit: int
 ) -> list[WarningRead]:
     """A customer's recorded look-alike contacts, newest first, with both texts (agents)."""
-    language = await _customer_language(session, customer_id)
+    language = (await _customer(session, customer_id)).language or "en"
     rows = await repository.contacts_page(
         session, customer_id=customer_id, after_id=after_id, limit=limit
     )
