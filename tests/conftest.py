@@ -26,6 +26,7 @@ from trustdesk.bootstrap import ensure_reference_data
 from trustdesk.config import DEV_CUSTOMER_TOKEN_SECRET, Environment, Settings
 from trustdesk.db import Base, commit
 from trustdesk.deps import get_now
+from trustdesk.kit.cache import clear_all
 from trustdesk.migrate import upgrade
 
 
@@ -71,6 +72,7 @@ def settings(database_url: str) -> Settings:
 
 
 async def _reset(maker: async_sessionmaker[AsyncSession], dialect: str) -> None:
+    clear_all()
     async with maker() as session:
         tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
         if dialect == "postgresql":

@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,13 +54,11 @@ async def run_idempotent(
     existing = (
         await session.execute(
             select(IdempotencyRecord).where(
-                IdempotencyRecord.scope == scope,
-                IdempotencyRecord.key == key,
-                IdempotencyRecord.created_at > now - ttl,
+                IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
             )
         )
     ).scalar_one_or_none()
-    if existing is not None:
+    if existing is not None and existing.created_at > now - ttl:
         if existing.request_hash != fingerprint:
             raise InvalidInput("Idempotency-Key was already used with a different request body")
         return JSONResponse(
@@ -68,12 +66,10 @@ async def run_idempotent(
             status_code=existing.status_code,
             headers={"Idempotent-Replayed": "true"},
         )
-    # An expired record with the same key is cleared so the key can be used again.
-    await session.execute(
-        delete(IdempotencyRecord).where(
-            IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
-        )
-    )
+    if existing is not None:
+        # An expired record with the same key is cleared so the key can be used again.
+        await session.delete(existing)
+        await session.flush()
     body = jsonable_encoder(await create())
     session.add(
         IdempotencyRecord(

@@ -30,6 +30,7 @@ async def create_policy(
     session.add(policy)
     await session.flush()
     await commit(session)
+    service.forget_policies()
     return SlaPolicyRead.model_validate(policy)
 
 

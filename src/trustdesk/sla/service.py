@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustdesk.audit import service as audit
+from trustdesk.kit.cache import TTLCache
 from trustdesk.models import Agent, Customer, Queue, SlaEvent, SlaPolicy, Ticket, TicketMessage
 from trustdesk.models.agent import AgentRole, Presence
 from trustdesk.models.ticket import AuthorType
@@ -68,9 +70,47 @@ async def ensure_default_policies(session: AsyncSession) -> None:
         )
     )
     await session.flush()
+    forget_policies()
 
 
-def choose_policy(policies: Sequence[SlaPolicy], priority: str, vip_level: int) -> SlaPolicy | None:
+@dataclass(frozen=True)
+class PolicySnapshot:
+    """An SLA policy as routing reads it on every request: cached, detached from sessions."""
+
+    id: int
+    name: str
+    priority: str | None
+    min_vip_level: int
+    first_response_seconds: int
+    first_response_max_seconds: int | None
+    next_response_seconds: int
+    resolution_seconds: int
+    warn_ratio: float
+    calendar: dict[str, Any] | None
+    active: bool
+
+
+# Policies change rarely; other processes pick up a change within this many seconds.
+_policies: TTLCache[tuple[PolicySnapshot, ...]] = TTLCache(ttl=30.0)
+
+
+async def cached_policies(session: AsyncSession) -> tuple[PolicySnapshot, ...]:
+    async def load() -> tuple[PolicySnapshot, ...]:
+        return tuple(
+            PolicySnapshot(**{f: getattr(p, f) for f in PolicySnapshot.__dataclass_fields__})
+            for p in await repository.active_policies(session)
+        )
+
+    return await _policies.get("active", load)
+
+
+def forget_policies() -> None:
+    _policies.clear()
+
+
+def choose_policy(
+    policies: Sequence[PolicySnapshot], priority: str, vip_level: int
+) -> PolicySnapshot | None:
     """The most specific active policy: highest VIP threshold met, then exact priority."""
     matching = [
         p
@@ -82,7 +122,7 @@ def choose_policy(policies: Sequence[SlaPolicy], priority: str, vip_level: int) 
     return max(matching, key=lambda p: (p.min_vip_level, p.priority is not None, -p.id))
 
 
-def targets_of(policy: SlaPolicy | None, priority: str) -> SlaTargets:
+def targets_of(policy: PolicySnapshot | None, priority: str) -> SlaTargets:
     if policy is None:
         return PRIORITY_TARGETS.get(priority, PRIORITY_TARGETS["P3"])
     return SlaTargets(
@@ -133,7 +173,7 @@ class SlaView:
     """A ticket's SLA state with the policy it was measured against."""
 
     state: SlaState
-    policy: SlaPolicy | None
+    policy: PolicySnapshot | None
     targets: SlaTargets
 
     def due(self, metric: SlaMetric) -> datetime | None:
@@ -151,7 +191,12 @@ async def state_for(session: AsyncSession, ticket: Ticket, *, now: datetime) -> 
         return cached[1]  # type: ignore[no-any-return]
     policy = None
     if ticket.sla_policy_id is not None:
-        policy = await session.get(SlaPolicy, ticket.sla_policy_id)
+        by_id = {p.id: p for p in await cached_policies(session)}
+        policy = by_id.get(ticket.sla_policy_id)
+        if policy is None:
+            # Created in another process within the cache's lifetime, or deactivated since.
+            forget_policies()
+            policy = {p.id: p for p in await cached_policies(session)}.get(ticket.sla_policy_id)
     targets = targets_of(policy, ticket.priority)
     state = compute_sla(targets, await history_of(session, ticket), now)
     return SlaView(state=state, policy=policy, targets=targets)
@@ -161,12 +206,15 @@ async def _record_new(
     session: AsyncSession, ticket: Ticket, state: SlaState, *, now: datetime
 ) -> list[SlaTransition]:
     """Store each SLA moment once; return the ones not seen before."""
+    reached = sla_transitions(None, state)
+    if not reached:
+        return []
     seen = {
         (e.metric, e.kind, e.cycle_started_at)
         for e in await repository.recorded_events(session, ticket.id)
     }
     new: list[SlaTransition] = []
-    for t in sla_transitions(None, state):
+    for t in reached:
         key = (str(t.metric), str(t.kind), t.started_at)
         if key in seen:
             continue
@@ -191,9 +239,7 @@ async def refresh(
     session: AsyncSession, ticket: Ticket, customer: Customer, *, now: datetime
 ) -> SlaView:
     """Recompute after any change: pick the policy, store the next deadline and checkpoint."""
-    policy = choose_policy(
-        await repository.active_policies(session), ticket.priority, customer.vip_level
-    )
+    policy = choose_policy(await cached_policies(session), ticket.priority, customer.vip_level)
     ticket.sla_policy_id = policy.id if policy else None
     session.info.get("sla_views", {}).pop(ticket.id, None)
     view = await state_for(session, ticket, now=now)

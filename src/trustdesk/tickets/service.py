@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustdesk.audit import service as audit
 from trustdesk.errors import Conflict, InvalidInput, NotFound
+from trustdesk.kit.cache import TTLCache
 from trustdesk.live.bus import emit
 from trustdesk.models import Agent, Customer, Queue, Ticket, TicketCollaborator, TicketMessage
 from trustdesk.models.queue import QueueKind
@@ -23,6 +24,9 @@ from trustdesk.triage.language import detect_language, normalize_language_tag
 from trustdesk.triage.priority import assess_priority
 from trustdesk.triage.redaction import redact_secrets
 from trustdesk.triage.sentiment import assess_sentiment
+
+_online_serving: TTLCache[int] = TTLCache(ttl=5.0)
+_typical_wait: TTLCache[float | None] = TTLCache(ttl=60.0)
 
 
 class TicketClosed(Conflict):
@@ -502,9 +506,16 @@ async def estimate(
     position = await routing_repository.queue_position(session, ticket)
     queue = await repository.queue(session, ticket.queue_id)
     assert queue is not None
-    online = await routing_repository.online_agents_serving(session, queue.key)
-    typical = await repository.median_first_response_seconds(
-        session, queue.id, now - timedelta(hours=24)
+    key = queue.key
+    # Staffing and typical waits move slowly: a few seconds' staleness is fine for an estimate.
+    online = await _online_serving.get(
+        key, lambda: routing_repository.online_agents_serving(session, key)
+    )
+    typical = await _typical_wait.get(
+        key,
+        lambda: repository.median_first_response_seconds(
+            session, ticket.queue_id, now - timedelta(hours=24)
+        ),
     )
     if online == 0 or typical is None:
         # Nobody free to measure from: the SLA is the promise, and escalation enforces it.
