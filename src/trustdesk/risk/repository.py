@@ -11,9 +11,22 @@ channel with `record_lookalike_contact`; scoring reads them with `lookalike_cont
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import (
+    Integer,
+    String,
+    bindparam,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +44,7 @@ from trustdesk.models.risk import (
     SecurityCaseNote,
     VerificationStatus,
 )
-from trustdesk.risk.signals import PastWithdrawal, SeenEvent
+from trustdesk.risk.signals import PastWithdrawal, SeenEvent, UserHistory
 
 HISTORY_LIMIT = 200
 
@@ -162,6 +175,161 @@ async def under_review(session: AsyncSession, user_id: str) -> bool:
         exists().where(SecurityCase.user_id == user_id, SecurityCase.status != CaseStatus.closed)
     )
     return bool((await session.execute(stmt)).scalar())
+
+
+@dataclass(frozen=True)
+class ScoringContext:
+    history: UserHistory
+    already_scored: bool
+
+
+def _completed(decision: str | None, state: str | None) -> bool:
+    return (
+        decision in (RiskDecision.approve, RiskDecision.step_up) or state == "released"
+    ) and state != "frozen"
+
+
+@cache
+def _scoring_statement() -> Any:
+    """Built once: a prebuilt statement skips construction and cache-key work per call."""
+    user_id, since = bindparam("user_id"), bindparam("since")
+    a = RiskAssessment
+    withdrawals = (
+        select(
+            literal("w").label("src"),
+            a.created_at.label("at"),
+            a.decision.label("kind"),
+            a.device_id,
+            a.ip,
+            a.country,
+            a.asn,
+            a.asset,
+            a.amount,
+            a.to_address,
+            a.balance_before,
+            a.action_state,
+        )
+        .where(a.user_id == user_id, a.created_at >= since)
+        .order_by(a.created_at.desc())
+        .limit(HISTORY_LIMIT)
+        .subquery()
+    )
+    e = RiskEvent
+    events = (
+        select(
+            literal("e").label("src"),
+            e.at,
+            e.kind,
+            e.device_id,
+            e.ip,
+            e.country,
+            e.asn,
+            null().label("asset"),
+            null().label("amount"),
+            null().label("to_address"),
+            null().label("balance_before"),
+            null().label("action_state"),
+        )
+        .where(e.user_id == user_id, e.at >= since)
+        .order_by(e.at.desc())
+        .limit(HISTORY_LIMIT)
+        .subquery()
+    )
+    c = RiskContact
+    contacts = (
+        select(literal("c").label("src"), c.at)
+        .where(c.user_id == user_id, c.at >= bindparam("contacts_since"))
+        .order_by(c.at.desc())
+        .limit(HISTORY_LIMIT)
+        .subquery()
+    )
+    case = (
+        select(literal("r").label("src"), SecurityCase.created_at.label("at"))
+        .where(SecurityCase.user_id == user_id, SecurityCase.status != CaseStatus.closed)
+        .limit(1)
+        .subquery()
+    )
+    scored = (
+        select(literal("x").label("src"), a.created_at.label("at"))
+        .where(a.withdrawal_id == bindparam("withdrawal_id"))
+        .subquery()
+    )
+
+    def short(sub: Any) -> Any:
+        return select(
+            sub.c.src,
+            sub.c.at,
+            null().cast(String),
+            null().cast(String),
+            null().cast(String),
+            null().cast(String),
+            null().cast(Integer),
+            null().label("asset"),
+            null().label("amount"),
+            null().label("to_address"),
+            null().label("balance_before"),
+            null().label("action_state"),
+        )
+
+    return union_all(
+        select(withdrawals), select(events), short(contacts), short(case), short(scored)
+    )
+
+
+async def scoring_context(
+    session: AsyncSession,
+    user_id: str,
+    withdrawal_id: str,
+    *,
+    since: datetime,
+    contacts_since: datetime,
+) -> ScoringContext:
+    """Everything one decision reads, in ONE round trip (a UNION ALL of bounded, indexed
+    slices): past withdrawals, events, look-alike contacts, an open case, and whether this
+    withdrawal was already scored. Round trips, not rows, dominate the latency."""
+    params = {
+        "user_id": user_id,
+        "since": since,
+        "contacts_since": contacts_since,
+        "withdrawal_id": withdrawal_id,
+    }
+    seen: list[SeenEvent] = []
+    past: list[PastWithdrawal] = []
+    contact_times: list[datetime] = []
+    review = already = False
+    at_type = RiskAssessment.__table__.c.created_at.type
+    for src, at, kind, device, ip, country, asn, asset, amount, to, balance, state in (
+        await session.execute(_scoring_statement(), params)
+    ).all():
+        if isinstance(at, str):  # SQLite hands back text for a UNION column
+            at = at_type.process_result_value(datetime.fromisoformat(at), None)
+        elif at is not None and at.tzinfo is None:
+            at = at.replace(tzinfo=UTC)
+        if src == "w":
+            past.append(
+                PastWithdrawal(
+                    at=at,
+                    asset=asset,
+                    amount=float(amount),
+                    to_address=to,
+                    balance_before=float(balance),
+                    device_id=device,
+                    ip=ip,
+                    country=country,
+                    asn=asn,
+                    decision=kind,
+                    completed=_completed(kind, state),
+                )
+            )
+        elif src == "e":
+            seen.append(SeenEvent(kind, at, device, ip, country, asn))
+        elif src == "c":
+            contact_times.append(at)
+        elif src == "r":
+            review = True
+        else:
+            already = True
+    return ScoringContext(UserHistory(seen, past, contact_times, review), already)
 
 
 # -- assessments -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ is asked to verify (TOTP, or a code e-mailed after commit).
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -89,11 +90,29 @@ class ActiveRules:
     row: RiskRuleSet | None
 
 
-async def active_rules(session: AsyncSession) -> ActiveRules:
+# Per database engine, for RULES_TTL_S: every decision would otherwise read the rule set.
+# Other processes see a newly published version within that time; this one at once.
+RULES_TTL_S = 2.0
+_rules_cache: weakref.WeakKeyDictionary[Any, tuple[float, ActiveRules]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def active_rules(session: AsyncSession, *, cached: bool = False) -> ActiveRules:
+    engine = session.bind.engine if session.bind is not None else None
+    if cached and engine is not None:
+        hit = _rules_cache.get(engine)
+        if hit is not None and time.monotonic() - hit[0] < RULES_TTL_S:
+            return hit[1]
     row = await repository.latest_rule_set(session)
-    if row is None:
-        return ActiveRules(1, default_rules(), None)
-    return ActiveRules(row.version, row.rules, row)
+    active = (
+        ActiveRules(1, default_rules(), None)
+        if row is None
+        else ActiveRules(row.version, row.rules, row)
+    )
+    if engine is not None:
+        _rules_cache[engine] = (time.monotonic(), active)
+    return active
 
 
 async def publish_rules(
@@ -120,6 +139,8 @@ async def publish_rules(
         await session.flush()
     except IntegrityError as exc:
         raise Conflict("another rule set was published at the same time; retry") from exc
+    if session.bind is not None:
+        _rules_cache.pop(session.bind.engine, None)
     return row
 
 
@@ -221,20 +242,29 @@ async def load_history(
     *,
     now: datetime,
     connector: ExchangeConnector | None,
-) -> UserHistory:
+    withdrawal_id: str = "",
+) -> repository.ScoringContext:
     since = now - timedelta(days=float(rules.get("history_days", 90)))
     contact_days = float(rules["signals"].get("lookalike_contact", {}).get("window_days", 14))
-    events = await repository.seen_events(session, user_id, since)
-    withdrawals = await repository.past_withdrawals(session, user_id, since)
-    contacts = await repository.lookalike_contacts(
-        session, user_id, now - timedelta(days=contact_days)
+    ctx = await repository.scoring_context(
+        session,
+        user_id,
+        withdrawal_id,
+        since=since,
+        contacts_since=now - timedelta(days=contact_days),
     )
-    review = await repository.under_review(session, user_id)
-    if not withdrawals and not any(e.at < now - timedelta(hours=1) for e in events):
+    h = ctx.history
+    if (
+        not ctx.already_scored
+        and not h.withdrawals
+        and not any(e.at < now - timedelta(hours=1) for e in h.events)
+    ):
+        # A user we have never scored: the exchange's own records are the baseline.
         seed = await _seed_from_exchange(connector, user_id, since=since)
-        events = [*events, *seed.events]
-        withdrawals = list(seed.withdrawals)
-    return UserHistory(events, withdrawals, contacts, review)
+        h = UserHistory(
+            [*h.events, *seed.events], list(seed.withdrawals), h.lookalike_contacts, h.under_review
+        )
+    return repository.ScoringContext(h, ctx.already_scored)
 
 
 def facts_of(data: WithdrawalIn) -> WithdrawalFacts:
@@ -277,6 +307,15 @@ def _read(row: RiskAssessment, *, replayed: bool = False) -> DecisionRead:
     )
 
 
+async def _replay(session: AsyncSession, data: WithdrawalIn) -> DecisionRead:
+    existing = await repository.assessment_by_withdrawal(session, data.withdrawal_id)
+    if existing is None:
+        raise Conflict(f"withdrawal {data.withdrawal_id} is being scored; retry")
+    if existing.user_id != data.user_id:
+        raise Conflict(f"withdrawal {data.withdrawal_id} was scored for another user")
+    return _read(existing, replayed=True)
+
+
 async def score_withdrawal(
     session: AsyncSession,
     data: WithdrawalIn,
@@ -290,14 +329,19 @@ async def score_withdrawal(
     """Score one withdrawal request, store every value, and act on a hold or decline.
 
     Idempotent by withdrawal id: the exchange may retry and gets the first decision back."""
-    existing = await repository.assessment_by_withdrawal(session, data.withdrawal_id)
-    if existing is not None:
-        if existing.user_id != data.user_id:
-            raise Conflict(f"withdrawal {data.withdrawal_id} was scored for another user")
-        return _read(existing, replayed=True)
     await _ingest_recent(session, data.user_id, data.recent_events, now=now)
-    active = await active_rules(session)
-    history = await load_history(session, data.user_id, active.rules, now=now, connector=connector)
+    active = await active_rules(session, cached=True)
+    ctx = await load_history(
+        session,
+        data.user_id,
+        active.rules,
+        now=now,
+        connector=connector,
+        withdrawal_id=data.withdrawal_id,
+    )
+    if ctx.already_scored:
+        return await _replay(session, data)
+    history = ctx.history
     verdict = evaluate(facts_of(data), history, active.rules, now=now)
     row = RiskAssessment(
         withdrawal_id=data.withdrawal_id,
@@ -330,16 +374,13 @@ async def score_withdrawal(
         | {"recent_event_ids": [e.event_id for e in data.recent_events]},
         created_at=now,
     )
+    session.add(row)
     try:
-        async with session.begin_nested():
-            session.add(row)
-            await session.flush()
+        await session.flush()
     except IntegrityError:
         # The exchange retried while the first call was still running: answer with the first.
-        found = await repository.assessment_by_withdrawal(session, data.withdrawal_id)
-        if found is None:
-            raise
-        return _read(found, replayed=True)
+        await session.rollback()
+        return await _replay(session, data)
     if verdict.decision in (RiskDecision.hold, RiskDecision.decline):
         await _act(
             session,

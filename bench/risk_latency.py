@@ -1,0 +1,501 @@
+"""Withdrawal risk decision latency: in-process and over HTTP, at a fixed arrival rate.
+
+    python bench/risk_latency.py [--rate 500] [--seconds 10] [--users 500] [--workers 1]
+                                 [--db sqlite|postgres] [--skip-http]
+
+1. Seeds a scratch database (SQLite file in a temp dir, or the PostgreSQL database
+   `trustdesk_risk_bench` at 127.0.0.1, dropped and recreated) with `--users` exchange users:
+   30 days of logins and 8 weekly scored withdrawals each, so every decision reads a real history.
+2. pure: `risk.service.evaluate` (signals + anomaly model + scoring) on in-memory histories.
+3. in-process: `risk.service.score_withdrawal` on a real session (history queries, every value
+   stored, commit), one decision after another: the cost of a decision without HTTP.
+4. http: starts `uvicorn trustdesk.asgi:app` on 127.0.0.1 (a free port), then sends
+   POST /api/v1/risk/withdrawals open-loop at `--rate` per second for `--seconds`: each request
+   is due at its scheduled time, and its latency counts from that time (a slow server cannot
+   hide its queue). Keep-alive connections, a tiny HTTP/1.1 client so the load generator takes
+   as little of the shared CPU as possible. 97% ordinary repeat withdrawals, 2% from a new
+   device, 1% account-takeover patterns (hold: connector hold, P1 ticket, verification).
+
+The last line is one JSON object: p50 / p99 (ms) and throughput of the HTTP run (or of the
+in-process run with --skip-http), decisions, errors, plus the other modes' figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+HOST = "127.0.0.1"  # the only host this benchmark talks to
+PG_DB = "trustdesk_risk_bench"
+HOME_DEV, HOME_IP, HOME_CC, HOME_ASN = "dev-home", "10.0.0.1", "DE", 3320
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def summary(latencies_s: list[float], wall_s: float, errors: int) -> dict[str, Any]:
+    ms = [x * 1000 for x in latencies_s]
+    return {
+        "p50": round(percentile(ms, 50), 3),
+        "p90": round(percentile(ms, 90), 3),
+        "p99": round(percentile(ms, 99), 3),
+        "max": round(max(ms), 3) if ms else None,
+        "throughput": round(len(ms) / wall_s, 1) if wall_s else None,
+        "decisions": len(ms),
+        "errors": errors,
+    }
+
+
+# -- data ------------------------------------------------------------------------------------
+
+
+def user_id(i: int) -> str:
+    return f"bench-{i}"
+
+
+def address(i: int) -> str:
+    return f"TXbench{i:027d}"
+
+
+def request_body(i: int, n: int, kind: str, now: datetime) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "withdrawal_id": f"bw-{os.getpid()}-{n}",
+        "user_id": user_id(i),
+        "asset": "USDT",
+        "network": "TRC20",
+        "amount": str(100 + n % 7),
+        "to_address": address(i),
+        "balance_before": "5000",
+        "device_id": HOME_DEV,
+        "ip": HOME_IP,
+        "country": HOME_CC,
+        "asn": HOME_ASN,
+        "login_at": (now - timedelta(hours=1)).isoformat(),
+    }
+    if kind == "new_device":
+        body["device_id"] = f"dev-new-{n}"
+    elif kind == "takeover":
+        body.update(
+            device_id=f"dev-x-{n}",
+            ip="203.0.113.9",
+            country="BR",
+            asn=28573,
+            amount="4750",
+            to_address=f"TXthief{n:027d}",
+            login_at=(now - timedelta(minutes=2)).isoformat(),
+            recent_events=[
+                {
+                    "event_id": f"b2fa-{os.getpid()}-{n}",
+                    "kind": "2fa_change",
+                    "at": (now - timedelta(hours=1)).isoformat(),
+                }
+            ],
+        )
+    return body
+
+
+def pick_kind(rng: random.Random) -> str:
+    x = rng.random()
+    return "takeover" if x < 0.01 else ("new_device" if x < 0.03 else "normal")
+
+
+async def seed(url: str, users: int, now: datetime) -> None:
+    from sqlalchemy import insert
+
+    from trustdesk.bootstrap import ensure_reference_data
+    from trustdesk.db import make_engine, make_sessionmaker
+    from trustdesk.migrate import upgrade
+    from trustdesk.models.risk import RiskAssessment, RiskEvent
+
+    await asyncio.to_thread(upgrade, url)
+    engine = make_engine(url)
+    maker = make_sessionmaker(engine)
+    async with maker() as session:
+        await ensure_reference_data(session)
+        events, assessments = [], []
+        for i in range(users):
+            for d in range(1, 31, 3):
+                events.append(
+                    {
+                        "event_id": f"seed-{i}-{d}",
+                        "user_id": user_id(i),
+                        "kind": "login",
+                        "at": now - timedelta(days=d, hours=i % 5),
+                        "ip": HOME_IP,
+                        "device_id": HOME_DEV,
+                        "country": HOME_CC,
+                        "asn": HOME_ASN,
+                        "received_at": now,
+                    }
+                )
+            for k in range(1, 9):
+                assessments.append(
+                    {
+                        "withdrawal_id": f"seed-w-{i}-{k}",
+                        "user_id": user_id(i),
+                        "asset": "USDT",
+                        "network": "TRC20",
+                        "amount": Decimal(100 + k),
+                        "balance_before": Decimal(5000),
+                        "to_address": address(i),
+                        "device_id": HOME_DEV,
+                        "ip": HOME_IP,
+                        "country": HOME_CC,
+                        "asn": HOME_ASN,
+                        "decision": "approve",
+                        "score": 0,
+                        "signals": [],
+                        "detail": {},
+                        "reasons": [],
+                        "rules_version": 1,
+                        "model_version": "seed",
+                        "request": {},
+                        "created_at": now - timedelta(days=3 * k, minutes=i % 60),
+                    }
+                )
+        for start in range(0, len(events), 5000):
+            await session.execute(insert(RiskEvent), events[start : start + 5000])
+        for start in range(0, len(assessments), 5000):
+            await session.execute(insert(RiskAssessment), assessments[start : start + 5000])
+        await session.commit()
+    await engine.dispose()
+
+
+# -- pure and in-process ---------------------------------------------------------------------
+
+
+def bench_pure(count: int, now: datetime) -> dict[str, Any]:
+    from trustdesk.risk.scoring import default_rules
+    from trustdesk.risk.service import evaluate
+    from trustdesk.risk.signals import PastWithdrawal, SeenEvent, UserHistory, WithdrawalFacts
+
+    rules = default_rules()
+    history = UserHistory(
+        events=[
+            SeenEvent("login", now - timedelta(days=d), HOME_DEV, HOME_IP, HOME_CC, HOME_ASN)
+            for d in range(1, 31, 3)
+        ],
+        withdrawals=[
+            PastWithdrawal(
+                now - timedelta(days=3 * k), "USDT", 100.0 + k, address(0), 5000.0, HOME_DEV
+            )
+            for k in range(1, 9)
+        ],
+    )
+    rng = random.Random(1)
+    latencies = []
+    start = time.perf_counter()
+    for n in range(count):
+        b = request_body(0, n, pick_kind(rng), now)
+        facts = WithdrawalFacts(
+            withdrawal_id=b["withdrawal_id"],
+            user_id=b["user_id"],
+            asset="USDT",
+            network="TRC20",
+            amount=Decimal(b["amount"]),
+            to_address=b["to_address"],
+            memo=None,
+            balance_before=Decimal(b["balance_before"]),
+            device_id=b["device_id"],
+            ip=b["ip"],
+            country=b["country"],
+            asn=b["asn"],
+            login_at=datetime.fromisoformat(b["login_at"]),
+        )
+        t0 = time.perf_counter()
+        evaluate(facts, history, rules, now=now)
+        latencies.append(time.perf_counter() - t0)
+    return summary(latencies, time.perf_counter() - start, 0)
+
+
+async def bench_in_process(url: str, users: int, count: int) -> dict[str, Any]:
+    from trustdesk.db import commit, make_engine, make_sessionmaker
+    from trustdesk.risk import service
+    from trustdesk.risk.schemas import WithdrawalIn
+    from trustdesk.risk.verification import LogEmailSender, RiskSettings
+
+    engine = make_engine(url)
+    maker = make_sessionmaker(engine)
+    settings = RiskSettings()
+    sender = LogEmailSender()
+    rng = random.Random(2)
+    latencies, errors = [], 0
+    start = time.perf_counter()
+    for n in range(count):
+        now = datetime.now(UTC)
+        kind = "normal" if rng.random() > 0.02 else "new_device"  # holds are measured over HTTP
+        data = WithdrawalIn.model_validate(
+            request_body(rng.randrange(users), 10_000_000 + n, kind, now)
+        )
+        t0 = time.perf_counter()
+        try:
+            async with maker() as session:
+                await service.score_withdrawal(
+                    session,
+                    data,
+                    now=now,
+                    connector=None,
+                    email_sender=sender,
+                    settings=settings,
+                    secret_key="bench",
+                )
+                await commit(session)
+        except Exception as exc:  # noqa: BLE001 (counted and reported)
+            errors += 1
+            log(f"in-process error: {exc!r}")
+        latencies.append(time.perf_counter() - t0)
+    wall = time.perf_counter() - start
+    await engine.dispose()
+    return summary(latencies, wall, errors)
+
+
+# -- HTTP ------------------------------------------------------------------------------------
+
+
+class Conn:
+    """One keep-alive HTTP/1.1 connection: POST JSON, read a Content-Length response."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+
+    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        assert self.reader is not None and self.writer is not None
+        head = f"POST {path} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        head += f"Content-Length: {len(body)}\r\n\r\n"
+        self.writer.write(head.encode() + body)
+        await self.writer.drain()
+        status_line = await self.reader.readuntil(b"\r\n")
+        status = int(status_line.split()[1])
+        length = 0
+        while True:
+            line = await self.reader.readuntil(b"\r\n")
+            if line == b"\r\n":
+                break
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value.strip())
+        return status, await self.reader.readexactly(length)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTDESK_")}
+    env.update(
+        TRUSTDESK_DATABASE_URL=url,
+        TRUSTDESK_ENV="development",
+        TRUSTDESK_RUN_SWEEP_IN_PROCESS="false",
+    )
+    cmd = [
+        sys.executable, "-m", "uvicorn", "trustdesk.asgi:app", "--host", HOST,
+        "--port", str(port), "--workers", str(workers), "--no-access-log",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    return subprocess.Popen(cmd, env=env, start_new_session=True)
+
+
+async def wait_ready(port: int, limit_s: float = 60) -> None:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection(HOST, port)
+            writer.close()
+            return
+        await asyncio.sleep(0.2)
+    raise RuntimeError("uvicorn did not start")
+
+
+async def bench_http(
+    port: int, users: int, rate: float, seconds: float, connections: int
+) -> dict[str, Any]:
+    from trustdesk.risk.verification import get_risk_settings
+
+    headers = {"X-Exchange-Key": get_risk_settings().exchange_api_key}
+    pool: asyncio.Queue[Conn] = asyncio.Queue()
+    for _ in range(connections):
+        c = Conn(port)
+        await c.open()
+        pool.put_nowait(c)
+    rng = random.Random(3)
+    # Warm-up: a few requests per connection (imports, caches, prepared statements).
+    for n in range(connections * 3):
+        c = await pool.get()
+        body = json.dumps(
+            request_body(rng.randrange(users), 20_000_000 + n, "normal", datetime.now(UTC))
+        )
+        await c.post("/api/v1/risk/withdrawals", body.encode(), headers)
+        pool.put_nowait(c)
+
+    latencies: list[float] = []
+    errors = 0
+    decisions: dict[str, int] = {}
+    total = int(rate * seconds)
+    loop = asyncio.get_running_loop()
+    t_start = loop.time() + 0.05
+
+    async def one(n: int, due: float) -> None:
+        nonlocal errors
+        kind = pick_kind(rng)
+        body = json.dumps(request_body(rng.randrange(users), n, kind, datetime.now(UTC))).encode()
+        conn = await pool.get()
+        try:
+            status, payload = await conn.post("/api/v1/risk/withdrawals", body, headers)
+            if status != 200:
+                errors += 1
+                if errors <= 3:
+                    log(f"HTTP {status}: {payload[:300]!r}")
+            else:
+                d = json.loads(payload)["decision"]
+                decisions[d] = decisions.get(d, 0) + 1
+        except (OSError, asyncio.IncompleteReadError) as exc:
+            errors += 1
+            log(f"connection error: {exc!r}")
+            conn = Conn(port)
+            await conn.open()
+        finally:
+            pool.put_nowait(conn)
+        latencies.append(loop.time() - due)
+
+    tasks = []
+    for n in range(total):
+        due = t_start + n / rate
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(n, due)))
+    await asyncio.gather(*tasks)
+    wall = loop.time() - t_start
+    while not pool.empty():
+        c = pool.get_nowait()
+        if c.writer is not None:
+            c.writer.close()
+    result = summary(latencies, wall, errors)
+    result["offered_rate"] = rate
+    result["decision_mix"] = decisions
+    return result
+
+
+def pg_url(args: argparse.Namespace) -> str:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"postgresql://root@{HOST}:5432/test", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DB))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DB)))
+    return f"postgresql+asyncpg://root@{HOST}:5432/{PG_DB}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=500)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--pure", type=int, default=5000, help="pure evaluations")
+    parser.add_argument("--in-process", type=int, default=1000, help="in-process decisions")
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args()
+
+    now = datetime.now(UTC)
+    tmp = tempfile.TemporaryDirectory(prefix="risk-bench-")
+    url = (
+        pg_url(args)
+        if args.db == "postgres"
+        else f"sqlite+aiosqlite:///{Path(tmp.name) / 'risk.db'}"
+    )
+    log(f"seeding {args.users} users into {url.split('@')[-1]} ...")
+    asyncio.run(seed(url, args.users, now))
+
+    result: dict[str, Any] = {
+        "db": args.db,
+        "cpus": len(os.sched_getaffinity(0)),
+        "load_avg": os.getloadavg()[0],
+    }
+    pure = bench_pure(args.pure, now)
+    log(
+        f"pure evaluate:   p50 {pure['p50']} ms  p99 {pure['p99']} ms  "
+        f"({pure['throughput']}/s, 1 core)"
+    )
+    result["pure"] = pure
+    inproc = asyncio.run(bench_in_process(url, args.users, args.in_process))
+    log(
+        f"in-process:      p50 {inproc['p50']} ms  p99 {inproc['p99']} ms  "
+        f"({inproc['throughput']}/s sequential, errors {inproc['errors']})"
+    )
+    result["in_process"] = inproc
+    main_figures = inproc
+    if not args.skip_http:
+        port = free_port()
+        server = start_server(url, port, args.workers)
+        try:
+            asyncio.run(wait_ready(port))
+            cpu0 = os.times()
+            http = asyncio.run(
+                bench_http(port, args.users, args.rate, args.seconds, args.connections)
+            )
+            cpu1 = os.times()
+            http["client_cpu_s"] = round((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system), 2)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                server.wait(timeout=10)
+        log(
+            f"http @ {args.rate}/s: p50 {http['p50']} ms  p99 {http['p99']} ms  "
+            f"throughput {http['throughput']}/s  errors {http['errors']}  "
+            f"mix {http['decision_mix']}"
+        )
+        result["http"] = http
+        main_figures = http
+    result["load_avg_after"] = os.getloadavg()[0]
+    out = {
+        "mode": "http" if not args.skip_http else "in_process",
+        "p50": main_figures["p50"],
+        "p99": main_figures["p99"],
+        "throughput": main_figures["throughput"],
+        "decisions": main_figures["decisions"],
+        "errors": main_figures["errors"],
+        **result,
+    }
+    print(json.dumps(out))
+    tmp.cleanup()
+    return 1 if main_figures["errors"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
