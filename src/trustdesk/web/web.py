@@ -761,7 +761,11 @@ async def logout(request: Request, session: SessionDep, agent: PageAgent) -> Res
 
 @router.post("/console/profile-language")
 async def save_ui_language(
-    session: SessionDep, agent: PageAgent, now: NowDep, language: Annotated[str, Form()]
+    session: SessionDep,
+    agent: PageAgent,
+    now: NowDep,
+    language: Annotated[str, Form()],
+    back: Annotated[str, Form()] = "/console",
 ) -> Response:
     """An agent picks the console's language: saved on their profile for every device."""
     code = i18n.supported(language) or i18n.DEFAULT
@@ -769,7 +773,7 @@ async def save_ui_language(
         session, agent, AgentUpdate(ui_language=code), actor=agent, now=now
     )
     await commit(session)
-    response = _see_other("/console")
+    response = _see_other(safe_next(back))
     response.delete_cookie(LANGUAGE_COOKIE, path="/")
     return response
 
