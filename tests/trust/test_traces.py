@@ -193,6 +193,8 @@ async def test_json_export_carries_hops_tags_and_a_verifiable_hash(client, maker
     assert response.headers["X-Content-SHA256"] == digest
     assert doc["case_reference"] == "SEC-2026-0042"
     assert doc["generated_at"] == clock.now.isoformat()
+    assert doc["exported_by"]["name"] == "Sec Tester"
+    assert doc["attribution"] == "proportional"
     hop = doc["hops"][0]
     assert set(hop) >= {"txid", "from", "to", "amount", "asset", "network", "time"}
     assert hop["txid"] == "0xtheft" and hop["amount"] == "100"

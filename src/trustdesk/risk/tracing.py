@@ -561,6 +561,7 @@ async def collect_snapshot(
     *,
     max_hops: int,
     max_addresses: int = MAX_ADDRESSES,
+    stop_categories: frozenset[str] = DEFAULT_STOP_CATEGORIES,
 ) -> GraphSnapshot:
     """Fetch, breadth first, the outgoing transfers of every address within `max_hops`."""
     snap = GraphSnapshot()
@@ -590,7 +591,7 @@ async def collect_snapshot(
                 snap.tags.setdefault((network, normalize_address(tag.address)), []).append(tag)
         for node in batch:
             # Tagged stop addresses are not expanded: the walk ends there anyway.
-            if any(t.category in DEFAULT_STOP_CATEGORIES for t in snap.tags.get(node, [])):
+            if any(t.category in stop_categories for t in snap.tags.get(node, [])):
                 continue
             transfers = sorted(await graph.outgoing(*node), key=lambda t: (t.at, t.txid, t.index))
             snap.outgoing[node] = transfers

@@ -328,7 +328,7 @@ async def export_trace(
 ) -> Response:
     """Evidence for the receiving exchange and the police, as CSV or JSON, with its SHA-256."""
     trace = await service.get_trace(session, trace_id)
-    evidence = service.build_evidence(trace, now=now)
+    evidence = service.build_evidence(trace, now=now, exported_by=agent)
     if format == "csv":
         body, digest = service.export_csv(evidence)
         media = "text/csv; charset=utf-8"

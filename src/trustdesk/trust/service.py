@@ -735,7 +735,9 @@ def _canonical(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def build_evidence(trace: FundTrace, *, now: datetime) -> dict[str, Any]:
+def build_evidence(
+    trace: FundTrace, *, now: datetime, exported_by: Agent | None = None
+) -> dict[str, Any]:
     """The evidence package of a traced case (without its hash)."""
     if trace.result is None:
         raise Conflict(f"fund trace {trace.id} has not been run yet: run it first")
@@ -765,6 +767,7 @@ def build_evidence(trace: FundTrace, *, now: datetime) -> dict[str, Any]:
         "trace_id": trace.id,
         "title": trace.title,
         "generated_at": now.isoformat(),
+        "exported_by": {"id": exported_by.id, "name": exported_by.name} if exported_by else None,
         "traced_at": trace.ran_at.isoformat() if trace.ran_at else None,
         "attribution": result["attribution"],
         "max_hops": result["max_hops"],
@@ -814,6 +817,8 @@ def export_csv(evidence: dict[str, Any]) -> tuple[bytes, str]:
         "truncated",
     ):
         w.writerow([f"# {key}", evidence[key]])
+    by = evidence.get("exported_by")
+    w.writerow(["# exported_by", f"{by['name']} (agent {by['id']})" if by else ""])
     for s in evidence["starts"]:
         w.writerow(
             ["# start", s["network"], s["kind"], s["value"], s["asset"] or "", s["amount"] or ""]
