@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustdesk.models.trust import (
@@ -68,14 +69,20 @@ async def register_stamp(session: AsyncSession) -> str:
 async def bump_register_version(session: AsyncSession, now: datetime) -> None:
     """Mark the register changed; every process rebuilds its cached copy on next use."""
     stamp = uuid.uuid4().hex
-    result = await session.execute(
+    bump = (
         update(ChannelRegisterState)
         .where(ChannelRegisterState.id == _STATE_ID)
         .values(version=ChannelRegisterState.version + 1, stamp=stamp, updated_at=now)
     )
-    if getattr(result, "rowcount", 0) == 0:
-        session.add(ChannelRegisterState(id=_STATE_ID, version=1, stamp=stamp, updated_at=now))
-    await session.flush()
+    if getattr(await session.execute(bump), "rowcount", 0):
+        return
+    try:
+        # The very first change creates the row; a concurrent first change may win that race,
+        # in which case ours becomes an ordinary bump.
+        async with session.begin_nested():
+            session.add(ChannelRegisterState(id=_STATE_ID, version=1, stamp=stamp, updated_at=now))
+    except IntegrityError:
+        await session.execute(bump)
 
 
 # ---------------------------------------------------------------------------------------------
