@@ -268,6 +268,8 @@ async def test_manual_case_end_to_end_with_four_eyes(client, maker, customer_tok
     assert messages[-1] == f"Erledigt: {200 - fee} USDT wurden Ihrem Konto gutgeschrieben."
     mine = (await client.get(f"{MINE}/{cid}", headers=auth(token))).json()
     assert mine["status"] == "executed" and "verification_note" not in mine
+    ticket = await client.get(f"/api/v1/me/tickets/{case['ticket_id']}", headers=auth(token))
+    assert ticket.json()["status"] == "resolved"
     async with maker() as session:
         actions = (
             (
@@ -531,3 +533,51 @@ async def test_bad_agent_input_is_422(client, customer_token, staff):
     assert unlisted.status_code == 422 and "not listed" in unlisted.json()["detail"]
     r = (await client.get(f"{DESK}/{cid}", headers=staff["agent"])).json()
     assert r["status"] == "awaiting_fee_acceptance" and r["prepared_by_agent_id"] is None
+
+
+async def test_a_missing_memo_failing_the_rules_goes_to_a_person_without_naming_the_rule(
+    client, maker, customer_token, staff
+):
+    body = await _recover(client, customer_token("r-stranger"), txid=txid(0x402))
+    assert body["diagnosis"]["verdict"] == "missing_memo"
+    assert body["outcome"] == "manual_case"
+    assert body["reason"] == "our recovery team will review this deposit with you"
+    case = body["case"]
+    assert [q["code"] for q in case["intake_questions"]] == [
+        "source_wallet_ownership",
+        "source_platform",
+    ]
+    assert "reason" not in case
+    desk = (await client.get(f"{DESK}/{case['id']}", headers=staff["agent"])).json()
+    assert desk["reason"] == "source address not seen in the customer's history"
+    async with maker() as session:
+        credited = await session.execute(
+            select(SandboxDeposit).where(SandboxDeposit.reference.is_not(None))
+        )
+        assert credited.scalars().all() == []  # nothing credited
+
+
+async def test_secrets_pasted_into_the_intake_are_masked(client, customer_token, staff):
+    token = customer_token("r-memo")
+    case = await _open_manual(client, token)
+    seed = "abandon ability able about above absent absorb abstract absurd abuse access accident"
+    answers = {"source_wallet_ownership": f"my seed is {seed}", "source_platform": "own wallet"}
+    r = await client.post(
+        f"{MINE}/{case['id']}/intake", json={"answers": answers}, headers=auth(token)
+    )
+    assert r.status_code == 200
+    stored = r.json()["intake_answers"]["source_wallet_ownership"]
+    assert "abandon" not in stored and "[redacted: seed phrase]" in stored
+
+
+async def test_the_case_ticket_is_resolved_when_the_case_ends(client, maker, customer_token, staff):
+    token = customer_token("r-memo")
+    case = await _open_manual(client, token)
+    await _to_verifying(client, token, case["id"])
+    r = await client.post(
+        f"{DESK}/{case['id']}/reject", json={"reason": "not your wallet"}, headers=staff["agent"]
+    )
+    assert r.status_code == 200
+    async with maker() as session:
+        ticket = await session.get(Ticket, case["ticket_id"])
+        assert ticket is not None and ticket.status == "resolved"

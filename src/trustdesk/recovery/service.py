@@ -46,12 +46,14 @@ from trustdesk.recovery.states import OPEN, can_transition
 from trustdesk.routing import service as routing
 from trustdesk.tickets import repository as tickets_repository
 from trustdesk.tickets import service as tickets
-from trustdesk.tickets.schemas import TicketCreate
+from trustdesk.tickets.schemas import TicketCreate, TicketUpdate
 from trustdesk.triage.language import normalize_language_tag
+from trustdesk.triage.redaction import redact_secrets
 
 S = RecoveryStatus
 APPROVER_ROLES = frozenset({AgentRole.lead, AgentRole.security, AgentRole.admin})
 RECOVERY_QUEUE = "tier2"
+MANUAL_REASON = "our recovery team will review this deposit with you"
 # Verdicts whose facts come from the chain transaction rather than a recorded deposit.
 _CHAIN_VERDICTS = frozenset(
     {
@@ -183,6 +185,21 @@ async def _tell_customer(session: AsyncSession, case: RecoveryCase, *, now: date
     tickets.announce(session, ticket, "message_added")
 
 
+async def _resolve_ticket(
+    session: AsyncSession, case: RecoveryCase, agent: Agent, *, now: datetime
+) -> None:
+    """The agent who ends the case (credit made, or refused) resolves its ticket; a reply from
+    the customer reopens it as usual."""
+    if case.ticket_id is None:
+        return
+    ticket = await session.get(Ticket, case.ticket_id)
+    if ticket is None or ticket.status in (TicketStatus.resolved, TicketStatus.closed):
+        return
+    await tickets.update_ticket(
+        session, ticket, agent, TicketUpdate(status=TicketStatus.resolved), now=now
+    )
+
+
 async def _move(
     session: AsyncSession,
     case: RecoveryCase,
@@ -300,7 +317,9 @@ async def recover_deposit(
             fee=decision.fee if decision.rule == RecoveryRule.MANUAL else None,
             now=now,
         )
-        return RecoverAttempt("manual_case", decision.reason, diagnosis, case)
+        # The failed automatic check stays internal (case.reason): naming it would tell a
+        # fraudster which rule to satisfy.
+        return RecoverAttempt("manual_case", MANUAL_REASON, diagnosis, case)
     return RecoverAttempt("not_applicable", decision.reason, diagnosis, None)
 
 
@@ -309,14 +328,14 @@ def _earlier_answer(
 ) -> RecoverAttempt | None:
     """A retry (or a second request) about the same transaction gets the first case back."""
     for case in earlier:
-        if case.kind == RecoveryKind.auto or case.status == S.executed:
+        if case.kind == RecoveryKind.auto or case.status in (S.executed, S.reversed):
             outcome = "credited" if case.status == S.executed else "not_applicable"
             reason = (
                 "already recovered" if case.status == S.executed else "this recovery was reversed"
             )
             return RecoverAttempt(outcome, reason, diagnosis, case)
         if case.status in OPEN:
-            return RecoverAttempt("manual_case", "a recovery case is already open", diagnosis, case)
+            return RecoverAttempt("manual_case", MANUAL_REASON, diagnosis, case)
     return None
 
 
@@ -570,6 +589,12 @@ async def submit_intake(
         # The txid question is asked only when unknown; the answer must at least look like one.
         exchange.check_deposit_query(registry, txid=cleaned["txid"], asset=None, network=None)
         case.txid = cleaned["txid"]
+    redactions: list[str] = []
+    for code, text in cleaned.items():
+        # Proof of ownership never needs a seed phrase or key; mask one if it is pasted.
+        redacted = redact_secrets(text)
+        cleaned[code] = redacted.text
+        redactions.extend(str(kind) for kind in redacted.redactions)
     case.intake_answers = cleaned
     await _move(
         session,
@@ -578,7 +603,7 @@ async def submit_intake(
         actor=customer,
         now=now,
         action="intake_submitted",
-        details={"answered": sorted(cleaned)},
+        details={"answered": sorted(cleaned), "redactions": redactions},
     )
     return case
 
@@ -751,6 +776,7 @@ async def execute(
             "exchange_deposit_id": deposit.id,
         },
     )
+    await _resolve_ticket(session, case, agent, now=now)
     return case
 
 
@@ -774,6 +800,7 @@ async def reject(
         action="rejected",
         details={"reason": reason},
     )
+    await _resolve_ticket(session, case, agent, now=now)
     return case
 
 
