@@ -207,6 +207,7 @@ def bench_pure(count: int, now: datetime) -> dict[str, Any]:
     rng = random.Random(1)
     latencies = []
     start = time.perf_counter()
+    cpu_start = time.process_time()
     for n in range(count):
         b = request_body(0, n, pick_kind(rng), now)
         facts = WithdrawalFacts(
@@ -227,7 +228,9 @@ def bench_pure(count: int, now: datetime) -> dict[str, Any]:
         t0 = time.perf_counter()
         evaluate(facts, history, rules, now=now)
         latencies.append(time.perf_counter() - t0)
-    return summary(latencies, time.perf_counter() - start, 0)
+    result = summary(latencies, time.perf_counter() - start, 0)
+    result["cpu_ms_per_decision"] = round((time.process_time() - cpu_start) / count * 1000, 4)
+    return result
 
 
 async def bench_in_process(url: str, users: int, count: int) -> dict[str, Any]:
@@ -243,6 +246,7 @@ async def bench_in_process(url: str, users: int, count: int) -> dict[str, Any]:
     rng = random.Random(2)
     latencies, errors = [], 0
     start = time.perf_counter()
+    cpu_start = time.process_time()  # this process, all threads (aiosqlite's included)
     for n in range(count):
         now = datetime.now(UTC)
         kind = "normal" if rng.random() > 0.02 else "new_device"  # holds are measured over HTTP
@@ -267,8 +271,13 @@ async def bench_in_process(url: str, users: int, count: int) -> dict[str, Any]:
             log(f"in-process error: {exc!r}")
         latencies.append(time.perf_counter() - t0)
     wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     await engine.dispose()
-    return summary(latencies, wall, errors)
+    result = summary(latencies, wall, errors)
+    # Load-independent cost: CPU per decision, and the rate two cores could sustain with it.
+    result["cpu_ms_per_decision"] = round(cpu / count * 1000, 3)
+    result["capacity_2_cores"] = round(2 / (cpu / count), 1)
+    return result
 
 
 # -- HTTP ------------------------------------------------------------------------------------
