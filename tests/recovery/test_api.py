@@ -581,3 +581,36 @@ async def test_the_case_ticket_is_resolved_when_the_case_ends(client, maker, cus
     async with maker() as session:
         ticket = await session.get(Ticket, case["ticket_id"])
         assert ticket is not None and ticket.status == "resolved"
+
+
+class _RemoteExchange:
+    """Stands in for a real exchange: the sandbox behind something that is not the sandbox
+    class, so the reversal cannot debit and must be left to the exchange's back office."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+async def test_reversal_on_a_real_exchange_is_recorded_for_its_back_office(
+    app, client, maker, clock, customer_token, staff
+):
+    from trustdesk.exchange.chains import default_registry as registry
+    from trustdesk.exchange.sandbox import SandboxConnector
+
+    app.state.exchange_connector = _RemoteExchange(
+        SandboxConnector(maker, registry(), lambda: clock.now)
+    )
+    try:
+        case = (await _recover(client, customer_token("r-memo"), txid=MISSING_MEMO))["case"]
+        assert case["credited_amount"] == "20"
+        r = await client.post(
+            f"{DESK}/{case['id']}/reverse", json={"reason": "fraud report"}, headers=staff["admin"]
+        )
+    finally:
+        app.state.exchange_connector = None
+    assert r.status_code == 200, r.text
+    assert r.json()["reversal_mode"] == "exchange_must_execute"
+    assert await _balance(maker, "r-memo", "XRP") == 50  # the exchange debits, not us
