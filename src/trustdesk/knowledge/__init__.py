@@ -1,0 +1,1 @@
+"""Help center: categorised articles per language, search, and "was this helpful" feedback."""
