@@ -472,3 +472,128 @@ async def test_every_reply_is_stored_with_sources_model_and_version(
     assert replies and all(r.model == "rules" and r.prompt_version for r in replies)
     assert replies[-1].sources["lookups"][0]["name"] == "deposit"
     assert replies[-1].intent == "deposit_not_credited"
+
+
+# -- high stakes and edge cases ----------------------------------------------------------------
+
+
+async def test_an_angry_customer_is_offered_a_person_at_once(client, customer_token, sandbox):
+    token = customer_token("u-1001", lang="en")
+    reply = (
+        await start(
+            client,
+            token,
+            "This is ridiculous!!! My USDT deposit STILL has not arrived, I am furious",
+        )
+    )["reply"]
+    assert reply["intent"] == "deposit_not_credited"
+    assert lookups(reply) == {"deposit": "pending_confirmations"}  # still looked up and answered
+    assert reply["handoff"]["state"] == "offered"
+    assert "talk_to_human" in buttons(reply)
+    assert "ready to help you right away" in reply["text"]
+
+
+async def test_an_anxious_spanish_customer_is_offered_a_person(client, customer_token, sandbox):
+    token = customer_token("u-1002", lang="es")
+    reply = (
+        await start(
+            client,
+            token,
+            "Estoy muy preocupado, mi depósito no llega y tengo miedo de perder mi dinero",
+        )
+    )["reply"]
+    assert reply["language"] == "es"
+    assert reply["handoff"]["state"] == "offered"
+
+
+async def test_a_large_amount_in_the_message_is_high_stakes(client, customer_token, sandbox):
+    token = customer_token("u-1001", lang="en")
+    reply = (await start(client, token, "I deposited 25000 USDT and it is not in my account"))[
+        "reply"
+    ]
+    assert reply["intent"] == "deposit_not_credited"
+    assert reply["handoff"]["state"] == "offered"
+
+
+async def test_no_txid_after_being_asked_explains_where_to_find_it(client, customer_token, sandbox):
+    token = customer_token("u-1006", lang="en")
+    conv = await start(client, token, "my USDT deposit is not showing in my balance")
+    assert conv["reply"]["asks"] == "txid"
+    reply = await say(client, token, conv["id"], "I don't know where to find it")
+    assert reply["intent"] == "deposit_not_credited"
+    assert reply["asks"] == "txid"
+    assert "talk_to_human" in buttons(reply)
+
+
+async def test_a_customer_without_an_exchange_account_gets_a_person_not_an_error(
+    client, customer_token, sandbox
+):
+    token = customer_token("u-9999", lang="de")
+    reply = (await start(client, token, "Meine Einzahlung ist nicht angekommen"))["reply"]
+    assert reply["language"] == "de"
+    assert lookups(reply) == {"deposit": "lookup_failed"}
+    assert reply["handoff"]["state"] == "offered"
+
+
+async def test_locked_out_after_a_takeover_is_offered_the_freeze(client, customer_token, sandbox):
+    token = customer_token("u-1010", lang="en")
+    reply = (await start(client, token, "I can't log in to my account, it says locked"))["reply"]
+    assert reply["intent"] in ("account_locked", "account_compromised")
+    assert "freeze_account" in buttons(reply)
+    assert reply["handoff"]["state"] == "offered"
+
+
+def _txid(u: int, evm: bool = False) -> str:
+    return ("0x" if evm else "") + f"{u * 100 + 1:064x}"
+
+
+# Every deposit and withdrawal verdict of the demo exchange (see exchange/demo_sandbox.yaml).
+DEPOSIT_CASES = [
+    ("u-1001", None, "pending_confirmations"),
+    ("u-1002", None, "below_minimum"),
+    ("u-1005", None, "credited"),
+    ("u-1006", _txid(1006, evm=True), "wrong_network"),
+    ("u-1009", _txid(1009, evm=True), "unsupported_token"),
+    ("u-1011", _txid(1011), "missing_memo"),
+    ("u-1013", None, "network_maintenance"),
+    ("u-1014", None, "compliance_review"),
+    ("u-1015", _txid(1015), "not_broadcast"),
+    ("u-1016", _txid(1016, evm=True), "not_found"),
+]
+WITHDRAWAL_CASES = [
+    ("u-1003", "processing"),
+    ("u-1004", "held_by_risk_control"),
+    ("u-1007", "completed"),
+    ("u-1008", "rejected"),
+    ("u-1010", "held_by_risk_control"),
+    ("u-1012", "awaiting_confirmations"),
+]
+
+
+@pytest.mark.parametrize(("user", "txid", "verdict"), DEPOSIT_CASES)
+async def test_every_deposit_verdict_is_answered_without_asking(
+    client, customer_token, sandbox, user, txid, verdict
+):
+    token = customer_token(user, lang="en")
+    text = "My deposit has not arrived in my account" + (f", txid {txid}" if txid else "")
+    reply = (await start(client, token, text))["reply"]
+    assert reply["intent"] == "deposit_not_credited"
+    assert lookups(reply) == {"deposit": verdict}
+    assert "{" not in reply["text"], reply["text"]
+    assert reply["text"].startswith("Your funds are safe")
+    assert reply["asks"] is None
+    recoverable = verdict in ("wrong_network", "missing_memo", "unsupported_token")
+    assert ("start_recovery" in buttons(reply)) is recoverable
+
+
+@pytest.mark.parametrize(("user", "verdict"), WITHDRAWAL_CASES)
+async def test_every_withdrawal_verdict_is_answered_without_asking(
+    client, customer_token, sandbox, user, verdict
+):
+    token = customer_token(user, lang="en")
+    reply = (await start(client, token, "Where is my withdrawal? It has not arrived yet"))["reply"]
+    assert reply["intent"] == "withdrawal_pending"
+    assert lookups(reply) == {"withdrawal": verdict}
+    assert "{" not in reply["text"], reply["text"]
+    assert reply["asks"] is None
+    assert "hold_reason_code" not in str(reply) and "risk_score" not in str(reply)

@@ -9,6 +9,7 @@ assistant stops answering: messages go to the ticket.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import re
@@ -97,6 +98,7 @@ CREDENTIAL_CHANGES = {
 # Flows whose case goes to the security queue at P1 when handed off.
 SECURITY_INTENTS = {"account_compromised", "phishing_check"}
 FALLBACK_FLOWS = {"fallback", "sensitive_fallback"}
+DEPOSIT_INTENTS = {"deposit_not_credited", "wrong_network", "missing_memo"}
 PLAIN_INTENTS = {None, "greeting", "thanks_goodbye", "talk_to_human", "other"}
 
 
@@ -787,7 +789,8 @@ async def _turn(
             effects.handoff_intent = conversation.intent
     else:
         # The masks ("[redacted: password]") are ours, not the customer's words.
-        prediction = get_classifier().predict(_REDACTION_MASK.sub(" ", clean).strip() or clean)
+        classifier = _classifier or await asyncio.to_thread(get_classifier)
+        prediction = classifier.predict(_REDACTION_MASK.sub(" ", clean).strip() or clean)
         confidence = round(float(prediction.confidence), 4)
         predicted = prediction.intent
         sure = prediction.is_sure()
@@ -799,6 +802,8 @@ async def _turn(
             flow, intent = "phishing_check", "phishing_check"
         elif confirming:
             intent = conversation.intent
+        elif awaiting == "txid" and (not sure or predicted in DEPOSIT_INTENTS | {"other"}):
+            flow, intent = "txid_missing", "deposit_not_credited"
         elif "txid" in slots and (not sure or predicted in ("other", "deposit_not_credited")):
             flow, intent = "deposit_not_credited", "deposit_not_credited"
         elif awaiting == "channel" and not sure:
@@ -838,11 +843,15 @@ async def _turn(
     outcome = await run_steps(steps, flow_ctx, effects)
 
     texts = list(warnings)
-    upset = flow_ctx["sentiment"]["anxious"] or flow_ctx["sentiment"]["angry"]
-    if (upset or flow_ctx["high_stakes"]) and not outcome.handoff and ticket is None:
-        outcome.offer_human = True
-        texts.append(render("high_stakes", language))
     texts.extend(render(s.key, language, s.params) for s in outcome.said)
+    upset = flow_ctx["sentiment"]["anxious"] or flow_ctx["sentiment"]["angry"]
+    stakes_said = any(s.key == "high_stakes" for s in outcome.said)
+    if (upset or flow_ctx["high_stakes"]) and not outcome.handoff and ticket is None:
+        # After the answer (reassurance first), make the way to a person obvious.
+        outcome.offer_human = True
+        if not stakes_said:
+            texts.append(render("high_stakes", language))
+            stakes_said = True
 
     # Remember what the next message may answer, and the diagnosis for a later handoff.
     state["awaiting"] = outcome.awaiting
@@ -883,7 +892,7 @@ async def _turn(
         if handoff.state is HandoffState.none and outcome.offer_human:
             conversation.handoff_state = HandoffState.offered
             handoff = Handoff(state=HandoffState.offered)
-            if "high_stakes" not in [s.key for s in outcome.said]:
+            if not stakes_said:
                 texts.append(render("offer_human", language))
         if handoff.state in (HandoffState.none, HandoffState.offered) and outcome.offer_human:
             buttons.append("talk_to_human")
