@@ -123,6 +123,8 @@ class IntentClassifier:
 
     def __init__(self, config: FeatureConfig | None = None, version: str | None = None) -> None:
         self.config = config or FeatureConfig()
+        # Without an explicit version, each fit() names the model by its date and data hash.
+        self._requested_version = version
         self.version = version
         self.labels: list[str] = []
         self.manifest: dict[str, Any] = {}
@@ -227,7 +229,7 @@ class IntentClassifier:
             metrics["calibration_folds"] = folds
         metrics["train_seconds"] = round((datetime.now(UTC) - started).total_seconds(), 2)
         data_hash = training_data_hash(texts, labels)
-        self.version = self.version or f"{started:%Y%m%d%H%M%S}-{data_hash[:8]}"
+        self.version = self._requested_version or f"{started:%Y%m%d%H%M%S}-{data_hash[:8]}"
         self.manifest = {
             "format_version": FORMAT_VERSION,
             "version": self.version,
@@ -356,7 +358,8 @@ class IntentClassifier:
         if hashlib.sha256(weights).hexdigest() != manifest.get("weights_sha256"):
             raise ModelLoadError(f"{path}: weights do not match the manifest")
         state = pickle.loads(weights)  # noqa: S301 - our own file, checked against the manifest
-        model = cls(FeatureConfig.from_json(manifest["feature_config"]), manifest["version"])
+        model = cls(FeatureConfig.from_json(manifest["feature_config"]))
+        model.version = manifest["version"]
         model.labels = list(manifest["labels"])
         model.manifest = manifest
         model._temperature = float(manifest["temperature"])
