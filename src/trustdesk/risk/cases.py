@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,15 @@ from trustdesk.risk.schemas import (
     NoteRead,
     TimelineEntry,
 )
+
+
+@dataclass
+class _Device:
+    first: datetime
+    last: datetime
+    countries: set[str] = field(default_factory=set)
+    ips: set[str] = field(default_factory=set)
+
 
 SECURITY_CHANGES = {"password_change", "2fa_change", "email_change", "phone_change", "2fa_failed"}
 
@@ -160,18 +170,17 @@ async def case_detail(
     """The case with the account's activity in one view, newest first."""
     timeline: list[TimelineEntry] = []
     unavailable: list[str] = []
-    devices: dict[str, dict[str, object]] = {}
+    devices: dict[str, _Device] = {}
 
     def see(device: str | None, at: datetime, country: str | None, ip: str | None) -> None:
         if not device:
             return
-        d = devices.setdefault(device, {"first": at, "last": at, "countries": set(), "ips": set()})
-        d["first"] = min(d["first"], at)  # type: ignore[type-var]
-        d["last"] = max(d["last"], at)  # type: ignore[type-var]
+        d = devices.setdefault(device, _Device(at, at))
+        d.first, d.last = min(d.first, at), max(d.last, at)
         if country:
-            d["countries"].add(country)  # type: ignore[attr-defined]
+            d.countries.add(country)
         if ip:
-            d["ips"].add(ip)  # type: ignore[attr-defined]
+            d.ips.add(ip)
 
     for e in await repository.events_of_user(session, item.user_id):
         kind = "login" if e.kind == "login" else "security_change"
@@ -284,12 +293,12 @@ async def case_detail(
         devices=[
             DeviceRead(
                 device_id=k,
-                first_seen=d["first"],  # type: ignore[arg-type]
-                last_seen=d["last"],  # type: ignore[arg-type]
-                countries=sorted(d["countries"]),  # type: ignore[call-overload]
-                ips=sorted(d["ips"]),  # type: ignore[call-overload]
+                first_seen=d.first,
+                last_seen=d.last,
+                countries=sorted(d.countries),
+                ips=sorted(d.ips),
             )
-            for k, d in sorted(devices.items(), key=lambda kv: kv[1]["last"], reverse=True)  # type: ignore[arg-type,return-value]
+            for k, d in sorted(devices.items(), key=lambda kv: kv[1].last, reverse=True)
         ],
         timeline=timeline,
         sources_unavailable=unavailable,

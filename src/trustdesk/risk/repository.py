@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     Integer,
+    Numeric,
     String,
     bindparam,
     exists,
@@ -192,7 +193,8 @@ def _completed(decision: str | None, state: str | None) -> bool:
 @cache
 def _scoring_statement() -> Any:
     """Built once: a prebuilt statement skips construction and cache-key work per call."""
-    user_id, since = bindparam("user_id"), bindparam("since")
+    user_id: Any = bindparam("user_id")
+    since: Any = bindparam("since")
     a = RiskAssessment
     withdrawals = (
         select(
@@ -224,11 +226,11 @@ def _scoring_statement() -> Any:
             e.ip,
             e.country,
             e.asn,
-            null().label("asset"),
-            null().label("amount"),
-            null().label("to_address"),
-            null().label("balance_before"),
-            null().label("action_state"),
+            null().cast(String).label("asset"),
+            null().cast(Numeric(38, 18)).label("amount"),
+            null().cast(String).label("to_address"),
+            null().cast(Numeric(38, 18)).label("balance_before"),
+            null().cast(String).label("action_state"),
         )
         .where(e.user_id == user_id, e.at >= since)
         .order_by(e.at.desc())
@@ -264,11 +266,11 @@ def _scoring_statement() -> Any:
             null().cast(String),
             null().cast(String),
             null().cast(Integer),
-            null().label("asset"),
-            null().label("amount"),
-            null().label("to_address"),
-            null().label("balance_before"),
-            null().label("action_state"),
+            null().cast(String).label("asset"),
+            null().cast(Numeric(38, 18)).label("amount"),
+            null().cast(String).label("to_address"),
+            null().cast(Numeric(38, 18)).label("balance_before"),
+            null().cast(String).label("action_state"),
         )
 
     return union_all(
@@ -297,12 +299,11 @@ async def scoring_context(
     past: list[PastWithdrawal] = []
     contact_times: list[datetime] = []
     review = already = False
-    at_type = RiskAssessment.__table__.c.created_at.type
     for src, at, kind, device, ip, country, asn, asset, amount, to, balance, state in (
         await session.execute(_scoring_statement(), params)
     ).all():
         if isinstance(at, str):  # SQLite hands back text for a UNION column
-            at = at_type.process_result_value(datetime.fromisoformat(at), None)
+            at = datetime.fromisoformat(at).replace(tzinfo=UTC)
         elif at is not None and at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
         if src == "w":

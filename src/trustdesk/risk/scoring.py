@@ -111,7 +111,7 @@ def validate_rules(rules: Mapping[str, Any]) -> None:
         if not isinstance(rule, Mapping):
             raise RuleSetError(f"force[{i}]: a mapping is required")
         try:
-            RiskDecision(rule.get("decision"))
+            RiskDecision(str(rule.get("decision")))
         except ValueError as exc:
             raise RuleSetError(f"force[{i}].decision: one of approve/step_up/hold/decline") from exc
         for key in ("all", "any"):

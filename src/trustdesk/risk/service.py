@@ -344,7 +344,7 @@ async def score_withdrawal(
         return await _replay(session, data)
     history = ctx.history
     verdict = evaluate(facts_of(data), history, active.rules, now=now)
-    values = dict(
+    values: dict[str, Any] = dict(
         withdrawal_id=data.withdrawal_id,
         user_id=data.user_id,
         asset=data.asset,
