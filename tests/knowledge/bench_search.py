@@ -20,7 +20,7 @@ def demo_index() -> search.Bm25Index:
             language=d["language"],
             category=d["category"],
             title=d["title"],
-            body=d["body"],
+            body=d["body"].strip(),
             tags=tuple(str(t) for t in d.get("tags", [])),
         )
         for i, d in enumerate(demo_documents())

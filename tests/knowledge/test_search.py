@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.knowledge.bench_search import demo_index
-from tests.knowledge.queries import FALLBACK_QUERIES, QUERIES
+from tests.knowledge.queries import FALLBACK_QUERIES, PARAPHRASE, QUERIES
 from trustdesk.knowledge import search
 from trustdesk.knowledge.search import Bm25Index, Document, rank, snippet, tokenize
 from trustdesk.knowledge.service import dense_scores
@@ -83,9 +83,13 @@ def test_bm25_alone_puts_the_right_article_first_for_most_queries(index):
     assert right / len(QUERIES) >= 0.85
 
 
-def test_hybrid_finds_every_labelled_query_in_the_top_three(index):
+def test_hybrid_finds_the_paraphrases_in_the_top_three(index):
+    # The full set (BM25 vs hybrid figures) runs in bench_search.py: encoding every query here
+    # would cost the shared CI CPU too much. Paraphrases are where the embeddings matter.
     misses = []
-    for language, query, slug, _ in QUERIES:
+    for language, query, slug, kind in QUERIES:
+        if kind != PARAPHRASE:
+            continue
         ranked = rank(index, query, language, limit=3, dense=dense_scores)
         if slug not in [r.doc.slug for r in ranked]:
             misses.append((language, query))

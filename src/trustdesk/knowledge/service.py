@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustdesk.audit import service as audit
 from trustdesk.errors import AppError, Conflict, InvalidInput, NotFound
-from trustdesk.knowledge import repository
+from trustdesk.knowledge import repository, vectors
 from trustdesk.knowledge.catalog import (
     CATEGORIES,
     FALLBACK_LANGUAGE,
@@ -31,6 +30,7 @@ from trustdesk.knowledge.catalog import (
 )
 from trustdesk.knowledge.schemas import ArticleCreate, ArticleUpdate, FeedbackCreate
 from trustdesk.knowledge.search import Bm25Index, Document, Ranked, rank, snippet
+from trustdesk.knowledge.vectors import passage_key
 from trustdesk.models import Agent, Customer
 from trustdesk.models.knowledge import ArticleFeedback, KnowledgeArticle
 
@@ -88,7 +88,7 @@ class _IndexState:
 
 
 _state: _IndexState | None = None
-_vectors: dict[str, np.ndarray] = {}  # sha1(title+body) → embedding, kept across rebuilds
+_vectors: dict[str, np.ndarray] = {}  # sha1(passage) → embedding, kept across rebuilds
 _vectors_lock = threading.Lock()
 
 
@@ -121,8 +121,12 @@ def _passage(doc: Document) -> str:
 def _doc_vectors(docs: Sequence[Document]) -> dict[int, np.ndarray]:
     from trustdesk.assistant.intents import encoder
 
-    keys = {d.id: hashlib.sha1(_passage(d).encode()).hexdigest() for d in docs}
+    keys = {d.id: passage_key(_passage(d)) for d in docs}
+    shipped = vectors.shipped()
     with _vectors_lock:
+        for key in keys.values():
+            if key not in _vectors and key in shipped:
+                _vectors[key] = shipped[key]
         missing = [d for d in docs if keys[d.id] not in _vectors]
     if missing:
         encoded = encoder.encode([_passage(d) for d in missing])
