@@ -511,3 +511,39 @@ async def test_lookalike_contact_feeds_the_score(client, clock, maker):
     )
     assert r.json()["decision"] == "hold"
     assert "lookalike_contact" in {x["code"] for x in r.json()["reasons"]}
+
+
+async def test_first_decision_uses_the_exchanges_own_history(client, clock, maker):
+    """A user we never scored: logins and withdrawals from the connector are the baseline."""
+    from trustdesk.models.exchange import SandboxSecurityEvent
+
+    user = "u-seeded"
+    async with maker() as s:
+        s.add(SandboxAccount(user_id=user, created_at=clock.now, updated_at=clock.now))
+        for d in (3, 10, 20):
+            s.add(
+                SandboxSecurityEvent(
+                    user_id=user, kind="login", at=clock.now - timedelta(days=d), **HOME
+                )
+            )
+            s.add(
+                SandboxWithdrawal(
+                    withdrawal_id=f"old-{d}",
+                    user_id=user,
+                    asset="USDT",
+                    network="TRC20",
+                    amount=Decimal("100"),
+                    fee=Decimal("1"),
+                    to_address=ADDR,
+                    status="completed",
+                    created_at=clock.now - timedelta(days=d),
+                )
+            )
+        await s.commit()
+    r = await client.post(
+        "/api/v1/risk/withdrawals", json=withdrawal("w-seeded", user_id=user), headers=EXCHANGE
+    )
+    assert r.status_code == 200
+    assert r.json()["decision"] == "approve", r.json()
+    codes = {x["code"] for x in r.json()["reasons"]}
+    assert "no_history" not in codes and "new_destination" not in codes
