@@ -162,6 +162,7 @@ async def test_wrong_network_opens_a_manual_case_asking_only_what_cannot_be_look
     assert case["status"] == "intake_pending" and case["kind"] == "manual"
     codes = [q["code"] for q in case["intake_questions"]]
     assert codes == ["source_wallet_ownership", "source_platform"]  # never the txid: known
+    assert case["intake_questions"][1]["prompt"].startswith("¿Se envió desde otro exchange")
     expected_fee = manual_recovery_fee(default_registry(), "USDT", "BSC", Decimal(200))
     assert Decimal(case["fee"]) == expected_fee > 0
     assert Decimal(case["credit_amount"]) == 200 - expected_fee

@@ -93,3 +93,13 @@ def test_unknown_language_falls_back_to_english():
         "xx", S.executed, case=1, asset="XRP", amount=Decimal(20), fee=Decimal(0)
     )
     assert text == "Done: 20 XRP has been credited to your account."
+
+
+def test_every_intake_question_is_written_in_every_language():
+    from trustdesk.exchange.recovery_rules import _OWNERSHIP, _SOURCE_PLATFORM, _TXID
+
+    for question in (_OWNERSHIP, _SOURCE_PLATFORM, _TXID):
+        for language in SUPPORTED_LANGUAGES:
+            prompt = messages.intake_prompt(language, question.code, question.prompt)
+            assert prompt.strip()
+            assert (prompt == question.prompt) == (language == "en")

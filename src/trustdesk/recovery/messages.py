@@ -218,3 +218,62 @@ def status_message(
 
 def subject(language: str, case: int) -> str:
     return SUBJECT.get(language, SUBJECT["en"]).format(case=case)
+
+
+# The intake questions of `recovery_rules.manual_intake_questions`, by code, per language
+# (English comes from the rules themselves).
+INTAKE_PROMPTS: dict[str, dict[str, str]] = {
+    "source_wallet_ownership": {
+        "zh-CN": "证明您控制发送钱包：发送平台上提现记录的截图，或用发送地址签名的消息。",
+        "zh-TW": "證明您控制發送錢包：發送平台上提現紀錄的截圖，或以發送地址簽署的訊息。",
+        "ja": "送金元ウォレットを管理している証明：送金元プラットフォームの出金記録のスクリーンショット、または送金元アドレスで署名したメッセージ。",
+        "ko": "보낸 지갑을 관리한다는 증빙: 보낸 플랫폼의 출금 기록 스크린샷 또는 보낸 주소로 서명한 메시지.",
+        "vi": "Bằng chứng bạn kiểm soát ví gửi: ảnh chụp lịch sử rút tiền trên nền tảng gửi, hoặc một tin nhắn được ký bằng địa chỉ gửi.",
+        "id": "Bukti bahwa Anda mengendalikan dompet pengirim: tangkapan layar riwayat penarikan di platform pengirim, atau pesan yang ditandatangani dengan alamat pengirim.",
+        "tr": "Gönderen cüzdanı kontrol ettiğinizin kanıtı: gönderen platformdaki çekim kaydının ekran görüntüsü veya gönderen adresle imzalanmış bir mesaj.",
+        "ru": "Подтверждение, что вы управляете кошельком-отправителем: скриншот записи о выводе на платформе-отправителе или сообщение, подписанное адресом отправителя.",
+        "uk": "Підтвердження, що ви керуєте гаманцем-відправником: знімок екрана запису про виведення на платформі-відправнику або повідомлення, підписане адресою відправника.",
+        "es": "Prueba de que controlas la billetera de origen: una captura del registro de retiro en la plataforma de origen o un mensaje firmado con la dirección de origen.",
+        "pt-BR": "Prova de que você controla a carteira de origem: uma captura do registro de saque na plataforma de origem ou uma mensagem assinada com o endereço de origem.",
+        "fr": "Preuve que vous contrôlez le portefeuille d'envoi : une capture du retrait sur la plateforme d'envoi, ou un message signé avec l'adresse d'envoi.",
+        "de": "Nachweis, dass Sie die sendende Wallet kontrollieren: ein Screenshot der Auszahlung auf der sendenden Plattform oder eine mit der Absenderadresse signierte Nachricht.",
+        "ar": "إثبات أنك تتحكم في المحفظة المرسِلة: لقطة شاشة لسجل السحب على المنصة المرسِلة، أو رسالة موقّعة بعنوان الإرسال.",
+    },
+    "source_platform": {
+        "zh-CN": "是从其他交易所（哪一家）还是从您自己的钱包发送的？",
+        "zh-TW": "是從其他交易所（哪一家）還是從您自己的錢包發送的？",
+        "ja": "他の取引所（どこか）から送金しましたか、それともご自身のウォレットからですか？",
+        "ko": "다른 거래소(어느 곳)에서 보냈나요, 아니면 본인 지갑에서 보냈나요?",
+        "vi": "Bạn gửi từ một sàn khác (sàn nào) hay từ ví của chính bạn?",
+        "id": "Apakah dikirim dari bursa lain (yang mana) atau dari dompet Anda sendiri?",
+        "tr": "Başka bir borsadan mı (hangisi) yoksa kendi cüzdanınızdan mı gönderildi?",
+        "ru": "Перевод отправлен с другой биржи (какой) или с вашего собственного кошелька?",
+        "uk": "Переказ надіслано з іншої біржі (якої) чи з вашого власного гаманця?",
+        "es": "¿Se envió desde otro exchange (¿cuál?) o desde tu propia billetera?",
+        "pt-BR": "Foi enviado de outra corretora (qual?) ou da sua própria carteira?",
+        "fr": "L'envoi vient-il d'une autre plateforme (laquelle) ou de votre propre portefeuille ?",
+        "de": "Wurde von einer anderen Börse (welcher) oder aus Ihrer eigenen Wallet gesendet?",
+        "ar": "هل أُرسل التحويل من منصة تداول أخرى (أيّها) أم من محفظتك الخاصة؟",
+    },
+    "txid": {
+        "zh-CN": "这笔转账的交易 ID（TxID / 哈希）。",
+        "zh-TW": "這筆轉帳的交易 ID（TxID / 雜湊）。",
+        "ja": "送金のトランザクションID（TxID / ハッシュ）。",
+        "ko": "송금의 트랜잭션 ID(TxID / 해시).",
+        "vi": "Mã giao dịch (TxID / hash) của lần chuyển.",
+        "id": "ID transaksi (TxID / hash) dari transfer tersebut.",
+        "tr": "Transferin işlem kimliği (TxID / hash).",
+        "ru": "Идентификатор транзакции (TxID / хеш) перевода.",
+        "uk": "Ідентифікатор транзакції (TxID / хеш) переказу.",
+        "es": "El ID de transacción (TxID / hash) de la transferencia.",
+        "pt-BR": "O ID da transação (TxID / hash) da transferência.",
+        "fr": "L'identifiant de transaction (TxID / hash) du transfert.",
+        "de": "Die Transaktions-ID (TxID / Hash) der Überweisung.",
+        "ar": "معرّف المعاملة (TxID / الهاش) الخاص بالتحويل.",
+    },
+}
+
+
+def intake_prompt(language: str, code: str, english: str) -> str:
+    """The intake question in `language`; the rules' English text where none is written."""
+    return INTAKE_PROMPTS.get(code, {}).get(language, english)

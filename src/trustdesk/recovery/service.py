@@ -491,7 +491,11 @@ async def _open_manual_case(
         amount = _to_decimals(amount, entry.decimals)
     if fee is None:
         fee = manual_recovery_fee(registry, asset, network, amount, vip_level)
-    questions = [{"code": q.code, "prompt": q.prompt} for q in manual_intake_questions(diagnosis)]
+    language = _language(customer)
+    questions = [
+        {"code": q.code, "prompt": messages.intake_prompt(language, q.code, q.prompt)}
+        for q in manual_intake_questions(diagnosis)
+    ]
     case = RecoveryCase(
         customer_id=customer.id,
         exchange_user_id=customer.external_id,
