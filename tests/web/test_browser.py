@@ -143,9 +143,11 @@ async def _login(context, base: str, email: str, next_path: str, language: str):
     await page.keyboard.press("Enter")
     await page.wait_for_url(re.compile(re.escape(next_path.split("?")[0])))
     # The agent picks the console's language (saved on the profile) and stays on the page.
-    async with page.expect_navigation():
-        await page.select_option("#lang-select", language)
-    assert await page.locator("html").get_attribute("lang") == language
+    await page.select_option("#lang-select", language)
+    await page.wait_for_function(
+        "lang => document.documentElement.lang === lang", arg=language, timeout=TIMEOUT_MS
+    )
+    await page.wait_for_load_state()
     assert next_path.split("?")[0] in page.url
     return page
 
