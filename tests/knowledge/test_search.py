@@ -28,6 +28,12 @@ def test_japanese_kana_and_kanji_runs_give_bigrams_and_keep_voicing_marks():
     assert "か" not in tokens
 
 
+def test_traditional_and_simplified_chinese_match(index):
+    assert tokenize("提領處理中") == tokenize("提领处理中")
+    ranked = rank(index, "提现一直在审核", "zh-TW", limit=1)
+    assert ranked[0].doc.slug == "withdrawal-pending" and not ranked[0].fallback
+
+
 def test_korean_gives_syllable_bigrams():
     assert tokenize("입금이 안") == ["입금", "금이", "안"]
 

@@ -12,17 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trustdesk.models.knowledge import ArticleFeedback, KnowledgeArticle
 
 
-def published() -> Select[tuple[KnowledgeArticle]]:
+def published() -> Select[KnowledgeArticle]:
     """What the public may see: the starting point of every public read."""
     return select(KnowledgeArticle).where(KnowledgeArticle.published.is_(True))
 
 
-def all_articles() -> Select[tuple[KnowledgeArticle]]:
+def all_articles() -> Select[KnowledgeArticle]:
     return select(KnowledgeArticle)
 
 
 async def by_slug(
-    session: AsyncSession, stmt: Select[tuple[KnowledgeArticle]], language: str, slug: str
+    session: AsyncSession, stmt: Select[KnowledgeArticle], language: str, slug: str
 ) -> KnowledgeArticle | None:
     found = await session.execute(
         stmt.where(KnowledgeArticle.language == language, KnowledgeArticle.slug == slug)
@@ -32,7 +32,7 @@ async def by_slug(
 
 async def page(
     session: AsyncSession,
-    stmt: Select[tuple[KnowledgeArticle]],
+    stmt: Select[KnowledgeArticle],
     *,
     language: str | None,
     category: str | None,

@@ -12,7 +12,8 @@ Tokenisation (same for documents and queries):
   prefix "ال" (with و/ب/ك/ف/ل) stripped; words of 6+ letters also emit a 5-letter prefix
   token, a crude but language-neutral stemmer that catches inflections (депозит/депозита,
   yatırım/yatırımı, withdrawal/withdraw);
-- Han, Hiragana and Katakana runs (zh, ja): character unigrams + bigrams;
+- Han, Hiragana and Katakana runs (zh, ja): character unigrams + bigrams, Traditional Han
+  folded to Simplified;
 - Hangul runs (ko): syllable bigrams (a lone syllable is kept as a unigram).
 """
 
@@ -21,9 +22,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+
+import zhconv
 
 K1 = 1.2
 B = 0.75
@@ -42,9 +45,18 @@ _ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _MARKDOWN = re.compile(r"[#*_`>\[\]()|]+")
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
 def fold(text: str) -> str:
-    """NFKC + casefold, Turkish i-variants to "i", combining marks dropped (not in CJK)."""
+    """NFKC + casefold, Turkish i-variants to "i", combining marks dropped (not in CJK).
+
+    Traditional Han characters fold to Simplified (zhconv), so 提領 matches 提领: a zh-TW
+    reader who types Simplified, or a query in the wrong script, still finds the article.
+    """
     text = unicodedata.normalize("NFKC", text).casefold()
+    if _HAN.search(text):
+        text = zhconv.convert(text, "zh-cn")
     # casefold() maps İ to "i" + U+0307 and keeps dotless ı; fold all four to "i".
     text = text.replace("ı", "i")
     decomposed = unicodedata.normalize("NFD", text)
@@ -128,9 +140,9 @@ class _Partition:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def weighted_terms(doc: Document) -> Counter[str]:
+def weighted_terms(doc: Document) -> defaultdict[str, float]:
     """BM25F-style term frequency: a word in the title counts TITLE_WEIGHT times."""
-    tf: Counter[str] = Counter()
+    tf: defaultdict[str, float] = defaultdict(float)
     for term in tokenize(doc.title):
         tf[term] += TITLE_WEIGHT
     for tag in doc.tags:
