@@ -597,3 +597,19 @@ async def test_every_withdrawal_verdict_is_answered_without_asking(
     assert "{" not in reply["text"], reply["text"]
     assert reply["asks"] is None
     assert "hold_reason_code" not in str(reply) and "risk_score" not in str(reply)
+
+
+async def test_freeze_still_works_after_an_agent_joined(
+    client, customer_token, sandbox, maker, clock
+):
+    token = customer_token("u-1005", lang="en")
+    conv = await start(client, token, "I want to talk to a human")
+    ticket_id = conv["reply"]["handoff"]["ticket_id"]
+    await make_agent(maker, "ana@x.io", now=clock.now)
+    agent = await login(client, "ana@x.io")
+    await client.post(f"/api/v1/tickets/{ticket_id}/messages", headers=agent, json={"body": "Hi"})
+    reply = await press(client, token, conv["id"], "freeze_account")
+    assert "account_frozen" in kinds(reply)
+    assert reply["handoff"]["state"] == "agent_joined"
+    assert reply["handoff"]["ticket_id"] == ticket_id  # no second case
+    assert reply["handoff"]["agent_name"] == "Ana"

@@ -346,17 +346,12 @@ class _Effects:
             return {"verdict": "lookup_failed", "facts": {}}
         if profile is None:
             return {"verdict": "lookup_failed", "facts": {}}
-        known = {e.device_id for e in events if e.kind is SecurityEventKind.LOGIN and e.device_id}
-        first_device = next(
-            (e.device_id for e in events if e.kind is SecurityEventKind.LOGIN), None
-        )
+        # Events come oldest first: the first login's device is the customer's usual one.
+        usual = next((e.device_id for e in events if e.kind is SecurityEventKind.LOGIN), None)
         changes = [e for e in events if e.kind in CREDENTIAL_CHANGES]
-        # A credential change from a device other than the usual one. Only the fact is told to
-        # the customer ("recent changes from a new device"), never how it was judged.
-        suspicious = any(
-            e.device_id and e.device_id != first_device and (e.device_id not in known or not known)
-            for e in changes
-        )
+        # A credential change from another device is worth a freeze offer. Only the fact is told
+        # to the customer ("recent changes from a new device"), never how it was judged.
+        suspicious = any(e.device_id and e.device_id != usual for e in changes)
         failed_2fa = any(e.kind is SecurityEventKind.TWO_FA_FAILED for e in events)
         facts = {
             "account_state": profile.account_state.value,
@@ -705,6 +700,8 @@ async def _store_reply(
 
 
 def _handoff_text(handoff: Handoff, language: str) -> str:
+    if handoff.state is HandoffState.agent_joined:
+        return render("agent_handling", language, {"agent_name": handoff.agent_name})
     wait = handoff.estimated_wait_seconds
     minutes = max(1, round((wait or 0) / 60)) if wait is not None else 10
     if handoff.queue_position:
@@ -759,8 +756,13 @@ async def _turn(
             warnings.append(render("phishing_lookalike", language, {"value": found.normalized}))
 
     ticket = await _sync_ticket(session, conversation)
-    if ticket is not None and conversation.handoff_state is HandoffState.agent_joined:
-        # A person is on it: the assistant stays quiet and passes the message on.
+    # A person is on it: the assistant stays quiet, except that a freeze is never delayed.
+    freezing = action is ButtonAction.freeze_account
+    if (
+        ticket is not None
+        and conversation.handoff_state is HandoffState.agent_joined
+        and not freezing
+    ):
         if text is not None:
             await tickets.add_customer_message(session, ticket, customer, clean, now=now)
         joined = await _handoff_view(session, conversation, now=now)
