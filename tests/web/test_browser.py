@@ -28,7 +28,7 @@ from trustdesk.db import commit
 from trustdesk.exchange.sandbox.store import load_demo_sandbox
 from trustdesk.kit.clock import utcnow
 from trustdesk.models.agent import AgentRole, Presence
-from trustdesk.web import assistant_bridge, i18n
+from trustdesk.web import assistant_bridge, i18n, knowledge_bridge
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -123,6 +123,10 @@ async def _seed(maker, language: str) -> None:
     now = utcnow()
     async with maker() as session:
         await load_demo_sandbox(session, now)
+        if knowledge_bridge.available():
+            from trustdesk.knowledge.service import load_demo_articles
+
+            await load_demo_articles(session, now)
         await commit(session)
     # Away at first, so the customer's ticket waits in the queue (position and wait shown).
     await make_agent(
@@ -247,9 +251,18 @@ async def test_customer_agent_and_lead_in_the_browser(live_server, browser, make
     await customer.goto(f"{base}/app/tickets/{ticket_id}")
     assert reply in await customer.locator("ol.messages").inner_text()
     await _shot(customer, f"{tag}-customer-ticket")
-    for path, name in (("/app/help", "help"), ("/app/check", "channel-check")):
-        await customer.goto(f"{base}{path}")
-        await _shot(customer, f"{tag}-customer-{name}")
+    await customer.goto(f"{base}/app/help")
+    await _shot(customer, f"{tag}-customer-help")
+    article = customer.locator("[data-testid=help-articles] a").first
+    if knowledge_bridge.available() and await article.count():
+        await article.click()
+        await customer.locator("article.article").wait_for(timeout=TIMEOUT_MS)
+        await customer.locator("[data-testid=helpful-yes]").click()
+        await customer.locator(".feedback [role=status]").wait_for(timeout=TIMEOUT_MS)
+        await _shot(customer, f"{tag}-customer-help-article")
+    await customer.goto(f"{base}/app/check?value=https://binance-support-help.example")
+    await customer.locator("[data-testid=channel-verdict]").wait_for(timeout=TIMEOUT_MS)
+    await _shot(customer, f"{tag}-customer-channel-check")
 
     # The lead board: first response time today.
     lead_ctx = await browser.new_context(locale=language, viewport={"width": 1280, "height": 900})

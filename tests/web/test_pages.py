@@ -237,3 +237,23 @@ async def test_deposit_page_without_exchange_account_says_so(client, customer_to
     response = await client.get("/app/deposits")
     assert response.status_code == 200
     assert "We could not check your deposits right now." in response.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/app/chat/messages", "/app/chat/human", "/app/chat/actions", "/app/tickets"]
+)
+async def test_customer_posts_without_session_change_nothing(client, path):
+    response = await client.post(path, data={"message": "hi", "action": "freeze_account"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/app/signed-out"
+
+
+async def test_talk_to_a_person_queues_the_chat(client, customer_token):
+    await _customer_session(client, customer_token("c1"))
+    response = await client.post("/app/chat/human", data={})
+    assert response.headers["location"] == "/app/chat"
+    page = await client.get("/app/chat")
+    assert 'data-testid="estimate"' in page.text
+    assert "You are number 1 in the queue." in page.text
+    tickets = await client.get("/app/tickets")
+    assert "status-new" in tickets.text
