@@ -285,13 +285,21 @@ async def test_hijack_is_held_alerts_support_and_asks_to_verify_by_email(
 
 
 async def test_totp_verification_releases_the_hold(client, clock, maker, customer_token):
-    token = customer_token(USER)
-    r = await client.post("/api/v1/me/verifications/totp", headers=auth(token))
+    start = clock.now
+    clock.now = start - timedelta(days=5)  # enrolled long before: a trustworthy factor
+    r = await client.post("/api/v1/me/verifications/totp", headers=auth(customer_token(USER)))
     assert r.status_code == 201 and r.json()["provisioning_uri"].startswith("otpauth://")
     secret = r.json()["secret"]
+    clock.now = start
+    token = customer_token(USER)
     await build_history(client, clock)
     await sandbox_withdrawal(maker, clock, "w-hijack")
-    assert (await hijack(client, clock))["decision"] == "hold"
+    # New device, new country, never-used address: held, with no 2FA change this time.
+    body = withdrawal(
+        "w-hijack", device_id="dev-x", country="BR", ip="203.0.113.9", to_address="TXnew2"
+    )
+    r = await client.post("/api/v1/risk/withdrawals", json=body, headers=EXCHANGE)
+    assert r.json()["decision"] == "hold"
     pending = (await client.get("/api/v1/me/verifications", headers=auth(token))).json()
     assert pending[0]["method"] == "totp"
     # Re-enrolling TOTP while a hold waits is refused (a hijacker would mint their own).
@@ -310,6 +318,37 @@ async def test_totp_verification_releases_the_hold(client, clock, maker, custome
             )
         ).scalar_one()
     assert w.status == "processing"
+
+
+async def test_factors_the_attacker_may_control_are_not_used(client, clock, maker, customer_token):
+    token = customer_token(USER, email="alice@example.com")
+    # A TOTP enrolled minutes before the withdrawal (a hijacked session can do that).
+    assert (
+        await client.post("/api/v1/me/verifications/totp", headers=auth(token))
+    ).status_code == 201
+    await build_history(client, clock)
+    await hijack(client, clock)
+    pending = (await client.get("/api/v1/me/verifications", headers=auth(token))).json()
+    assert [p["method"] for p in pending] == ["email"]
+    # E-mail changed recently too: no self-service factor is left; an agent verifies.
+    clock.advance(minutes=1)
+    body = withdrawal(
+        "w-2",
+        device_id="dev-y",
+        country="BR",
+        to_address="TXother",
+        amount="4900",
+        recent_events=[
+            {
+                "event_id": "e-mail",
+                "kind": "email_change",
+                "at": (clock.now - timedelta(hours=2)).isoformat(),
+            }
+        ],
+    )
+    r = await client.post("/api/v1/risk/withdrawals", json=body, headers=EXCHANGE)
+    assert r.json()["decision"] in ("hold", "decline")
+    assert len((await client.get("/api/v1/me/verifications", headers=auth(token))).json()) == 1
 
 
 async def test_not_me_freezes_the_account_and_opens_a_case(client, clock, maker, customer_token):

@@ -20,7 +20,7 @@ from trustdesk.deps import (
     SettingsDep,
     require_role,
 )
-from trustdesk.errors import AppError, InvalidInput, NotFound, Unauthorized
+from trustdesk.errors import AppError, Forbidden, InvalidInput, NotFound, Unauthorized
 from trustdesk.exchange.api import ConnectorDep
 from trustdesk.idempotency import run_idempotent
 from trustdesk.kit.pagination import MAX_LIMIT, Page, decode_cursor, encode_cursor
@@ -206,10 +206,16 @@ async def my_verifications(
 
 @me_router.post("/totp", status_code=201, response_model=TotpEnrolment)
 async def enrol_totp(
-    session: SessionDep, customer: CurrentCustomer, now: NowDep, risk: RiskSettingsDep
+    session: SessionDep,
+    customer: CurrentCustomer,
+    now: NowDep,
+    risk: RiskSettingsDep,
+    settings: SettingsDep,
 ) -> TotpEnrolment:
-    """Provision my authenticator app (demo and tests; the exchange's app does this in
-    production)."""
+    """Provision my authenticator app (demo and tests only: in production the exchange
+    provisions factors, since a hijacked session could otherwise enrol its own)."""
+    if settings.env is Environment.production:
+        raise Forbidden("TOTP enrolment is done in the exchange's app")
     secret, uri = await service.enrol_totp(session, customer, settings=risk, now=now)
     await commit(session)
     return TotpEnrolment(secret=secret, provisioning_uri=uri)

@@ -67,6 +67,7 @@ from trustdesk.tickets import service as tickets
 from trustdesk.tickets.schemas import TicketCreate
 
 HOLD_REASON = "risk_review"
+FRESH_FACTOR = timedelta(hours=72)
 # What we learnt from the exchange about a user we had never seen: kept a few minutes so a
 # burst of first requests asks the exchange once.
 _SEED_TTL_S = 300.0
@@ -521,12 +522,19 @@ async def _ask_to_verify(
     secret_key: str,
     now: datetime,
 ) -> RiskVerification | None:
+    fired = {sig["code"] for sig in row.signals if sig.get("strength", 0) > 0}
     totp = await repository.totp_secret(session, customer.id)
-    if totp is None and not customer.email:
+    # A factor the attacker may have set up is no proof: a TOTP enrolled in the last 72 h
+    # (or right after a 2FA change), or an e-mail address changed recently.
+    if totp is not None and (totp.created_at > now - FRESH_FACTOR or "twofa_changed" in fired):
+        totp = None
+    email = customer.email if "email_changed" not in fired else None
+    if totp is None and not email:
         _internal_note(
             session,
             ticket.id,
-            "No TOTP enrolled and no e-mail on file: verify the customer by other means.",
+            "No trustworthy verification factor (TOTP enrolled long enough ago, or an e-mail "
+            "address not changed recently): verify the customer by other means.",
             now,
         )
         return None
@@ -549,7 +557,7 @@ async def _ask_to_verify(
     if method is VerificationMethod.email:
         code = v.new_code()
         verification.code_hash = v.code_hash(secret_key, str(verification.id), code)
-        to = customer.email or ""
+        to = email or ""
         message = (
             f"Your security code is {code}\n\n"
             f"We paused a withdrawal of {row.amount.normalize():f} {row.asset} from your "
