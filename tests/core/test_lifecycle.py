@@ -205,3 +205,25 @@ async def test_secrets_sent_by_the_customer_are_redacted(client, maker, clock, c
     detail = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
     assert "Hunter2secret" not in detail["messages"][0]["body"]
     assert detail["messages"][0]["redactions"] == ["password"]
+
+
+async def test_a_lookalike_link_in_a_ticket_warns_customer_and_agent(
+    client, maker, clock, customer_token
+):
+    from trustdesk.db import commit
+    from trustdesk.trust.service import load_demo_channels
+
+    async with maker() as session:
+        await load_demo_channels(session, clock.now)
+        await commit(session)
+    await make_agent(maker, "a@x.io", now=clock.now)
+    headers = await login(client, "a@x.io")
+    token = customer_token("c1")
+    ticket = await open_ticket(
+        client, token, body="Support asked me to log in at https://trustdesk-exchange-verify.com"
+    )
+    mine = (await client.get(f"/api/v1/me/tickets/{ticket['id']}", headers=auth(token))).json()
+    assert any(m["author_type"] == "system" for m in mine["messages"])
+    detail = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
+    assert "phishing" in detail["tags"]
+    assert any(m["internal"] and m["author_type"] == "system" for m in detail["messages"])

@@ -12,11 +12,14 @@ from trustdesk.agents.schemas import AgentCreate
 from trustdesk.auth.customer_tokens import CustomerClaims
 from trustdesk.auth.service import resolve_customer
 from trustdesk.exchange.sandbox.store import load_demo_sandbox
+from trustdesk.knowledge.service import load_demo_articles
 from trustdesk.models import Agent, Ticket
 from trustdesk.models.agent import AgentRole, Presence
 from trustdesk.models.ticket import Channel, TicketStatus
 from trustdesk.tickets import service as tickets
 from trustdesk.tickets.schemas import TicketCreate
+from trustdesk.trust.chainfile import load_demo_chain
+from trustdesk.trust.service import load_demo_channels
 
 DEMO_PASSWORD = "demo-password"
 DOMAIN = "demo.trustdesk.dev"
@@ -220,8 +223,12 @@ async def load_demo(session: AsyncSession, *, now: datetime) -> dict[str, int]:
     if existing.scalar_one() > 0:
         return {"agents": 0, "tickets": 0}
     # The sandbox exchange holds the demo customers' deposits and withdrawals, so every
-    # diagnosis can be tried on them.
+    # diagnosis can be tried on them; the help center, the official-channel register and a
+    # sample theft to trace come with it.
     await load_demo_sandbox(session, now)
+    await load_demo_articles(session, now)
+    await load_demo_channels(session, now)
+    await load_demo_chain(session, now)
     staff: dict[str, Agent] = {}
     for handle, name, role, languages, queues, topics, presence in STAFF:
         agent = await agents.create_agent(

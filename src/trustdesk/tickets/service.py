@@ -24,6 +24,7 @@ from trustdesk.triage.language import detect_language, normalize_language_tag
 from trustdesk.triage.priority import assess_priority
 from trustdesk.triage.redaction import redact_secrets
 from trustdesk.triage.sentiment import assess_sentiment
+from trustdesk.trust.service import scan_inbound_message
 
 _online_serving: TTLCache[int] = TTLCache(ttl=5.0)
 _typical_wait: TTLCache[float | None] = TTLCache(ttl=60.0)
@@ -131,6 +132,8 @@ async def create_ticket(
         at=now,
         after={**_snapshot(ticket), "triage": triage.reasons, "sentiment": mood.label},
     )
+    if isinstance(actor, Customer):
+        await _warn_about_lookalikes(session, ticket, text, now=now)
     await _apply_automatic_escalation(session, ticket, queue, now=now)
     queue = await repository.queue(session, ticket.queue_id) or queue
     await routing.auto_assign(session, ticket, queue, now=now)
@@ -206,6 +209,38 @@ async def _move_to_queue(
     await session.flush()
 
 
+async def _warn_about_lookalikes(
+    session: AsyncSession, ticket: Ticket, text: str, *, now: datetime
+) -> None:
+    """A customer quoting a look-alike of our channels is being phished: warn them publicly,
+    brief the agent privately, and let the contact count in withdrawal risk scoring."""
+    warnings = await scan_inbound_message(
+        session, text=text, customer_id=ticket.customer_id, ticket_id=ticket.id, now=now
+    )
+    if not warnings:
+        return
+    session.add(
+        TicketMessage(
+            ticket_id=ticket.id,
+            author_type=AuthorType.system,
+            body="\n".join(w.customer_text for w in warnings),
+            created_at=now,
+        )
+    )
+    session.add(
+        TicketMessage(
+            ticket_id=ticket.id,
+            author_type=AuthorType.system,
+            body="\n".join(w.agent_text for w in warnings),
+            internal=True,
+            created_at=now,
+        )
+    )
+    if "phishing" not in ticket.tags:
+        ticket.tags = sorted({*ticket.tags, "phishing"})
+    await session.flush()
+
+
 def _ensure_open(ticket: Ticket) -> None:
     if ticket.status == TicketStatus.closed:
         raise TicketClosed(f"ticket {ticket.id} is closed; open a new ticket instead")
@@ -275,6 +310,7 @@ async def add_customer_message(
             await routing.auto_assign(session, ticket, queue, now=now)
     elif ticket.status == TicketStatus.pending_customer:
         await _set_status(session, ticket, TicketStatus.open, actor=customer, now=now)
+    await _warn_about_lookalikes(session, ticket, redacted.text, now=now)
     mood = assess_sentiment(redacted.text, ticket.language)
     if mood.score <= (ticket.sentiment if ticket.sentiment is not None else 0.0):
         ticket.sentiment = mood.score
