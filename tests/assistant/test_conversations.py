@@ -613,3 +613,24 @@ async def test_freeze_still_works_after_an_agent_joined(
     assert reply["handoff"]["state"] == "agent_joined"
     assert reply["handoff"]["ticket_id"] == ticket_id  # no second case
     assert reply["handoff"]["agent_name"] == "Ana"
+
+
+async def test_a_lookalike_link_in_any_message_is_warned_about(client, customer_token, sandbox):
+    token = customer_token("u-1001", lang="en")
+    reply = (
+        await start(
+            client,
+            token,
+            "support at trustdesk-verify.com told me my USDT deposit is stuck, it has not arrived",
+        )
+    )["reply"]
+    assert "trustdesk-verify.com is NOT an official channel" in reply["text"]
+    assert reply["text"].count("NOT an official channel") == 1
+
+
+async def test_the_offer_of_a_person_is_per_reply(client, customer_token, sandbox):
+    token = customer_token("u-1003", lang="en")
+    conv = await start(client, token, "my withdrawal has been pending for two hours")
+    assert conv["reply"]["handoff"]["state"] == "offered"
+    reply = await say(client, token, conv["id"], "thanks, bye")
+    assert reply["handoff"]["state"] == "none" and reply["buttons"] == []

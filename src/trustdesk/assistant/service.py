@@ -729,6 +729,7 @@ async def _turn(
     language = conversation.language
     redactions: list[str] = []
     warnings: list[str] = []
+    lookalikes: list[str] = []
     intent: str | None = conversation.intent
     confidence: float | None = None
     clean = ""
@@ -753,7 +754,7 @@ async def _turn(
         if redactions:
             warnings.append(render("secret_warning", language))
         for found in find_lookalikes_in_text(clean, _register(book))[:3]:
-            warnings.append(render("phishing_lookalike", language, {"value": found.normalized}))
+            lookalikes.append(render("phishing_lookalike", language, {"value": found.normalized}))
 
     ticket = await _sync_ticket(session, conversation)
     # A person is on it: the assistant stays quiet, except that a freeze is never delayed.
@@ -766,7 +767,8 @@ async def _turn(
         if text is not None:
             await tickets.add_customer_message(session, ticket, customer, clean, now=now)
         joined = await _handoff_view(session, conversation, now=now)
-        texts = [*warnings, render("agent_handling", language, {"agent_name": joined.agent_name})]
+        texts = [*warnings, *lookalikes]
+        texts.append(render("agent_handling", language, {"agent_name": joined.agent_name}))
         return await _store_reply(
             session, conversation, texts=texts, language=language, intent=intent,
             confidence=None, flow=conversation.flow, effects=effects, outcome=None, buttons=[],
@@ -844,6 +846,9 @@ async def _turn(
     }
     outcome = await run_steps(steps, flow_ctx, effects)
 
+    if flow != "phishing_check":
+        # The phishing flow checks the same links itself; elsewhere warn about look-alikes.
+        warnings.extend(lookalikes)
     texts = list(warnings)
     texts.extend(render(s.key, language, s.params) for s in outcome.said)
     upset = flow_ctx["sentiment"]["anxious"] or flow_ctx["sentiment"]["angry"]
@@ -891,10 +896,12 @@ async def _turn(
         buttons = [b for b in buttons if b != "talk_to_human"]
     else:
         handoff = await _handoff_view(session, conversation, now=now)
-        if handoff.state is HandoffState.none and outcome.offer_human:
-            conversation.handoff_state = HandoffState.offered
-            handoff = Handoff(state=HandoffState.offered)
-            if not stakes_said:
+        if handoff.state in (HandoffState.none, HandoffState.offered):
+            # "offered" describes this reply: the offer is renewed or withdrawn each turn.
+            offered = outcome.offer_human
+            conversation.handoff_state = HandoffState.offered if offered else HandoffState.none
+            handoff = Handoff(state=conversation.handoff_state)
+            if offered and not stakes_said:
                 texts.append(render("offer_human", language))
         if handoff.state in (HandoffState.none, HandoffState.offered) and outcome.offer_human:
             buttons.append("talk_to_human")
