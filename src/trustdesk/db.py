@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, event
+from sqlalchemy import JSON, DateTime, MetaData, Numeric, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -49,6 +50,36 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Amount(TypeDecorator[Decimal]):
+    """An exact crypto amount: NUMERIC(38, 18) everywhere.
+
+    SQLite stores NUMERIC as a binary float, and the default conversion back prints 18
+    decimals of float noise (0.4 → 0.400000000000000022). Reading the float's shortest repr
+    instead gives back the decimal that was written, for amounts of up to 15 significant
+    digits; PostgreSQL keeps every digit.
+    """
+
+    impl = Numeric(38, 18)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Numeric(38, 18, asdecimal=False))
+        return dialect.type_descriptor(Numeric(38, 18))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Any) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return float(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        if isinstance(value, float):
+            return Decimal(repr(value))
+        return Decimal(value)
 
 
 # JSONB on PostgreSQL (indexable), plain JSON text elsewhere.

@@ -10,14 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, Numeric, String, Text
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from trustdesk.db import Amount as ExactAmount
 from trustdesk.db import Base, UTCDateTime
 from trustdesk.kit.clock import utcnow
 
 # Enough for 18-decimal tokens and any realistic balance.
-Amount = Numeric(38, 18)
+Amount = ExactAmount()
 
 
 class SandboxNetwork(Base):

@@ -8,13 +8,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from trustdesk.db import Amount as ExactAmount
 from trustdesk.db import Base, JSONType, UTCDateTime
 from trustdesk.kit.clock import utcnow
 
-Amount = Numeric(38, 18)
+Amount = ExactAmount()
 
 
 class RiskDecision(StrEnum):

@@ -12,18 +12,18 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from trustdesk.db import Amount as ExactAmount
 from trustdesk.db import Base, JSONType, UTCDateTime
 from trustdesk.kit.clock import utcnow
 
 # Enough for 18-decimal tokens and any realistic amount (same as the sandbox exchange).
-Amount = Numeric(38, 18)
+Amount = ExactAmount()
 
 
 class OfficialChannelEntry(Base):
