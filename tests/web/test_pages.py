@@ -203,8 +203,15 @@ async def test_agent_changes_status_priority_escalates(client, maker, clock, cus
     assert "flash=" in no_reason.headers["location"]
     response = await client.post(f"{url}/escalate", data={"note": "needs tier 2"})
     assert "flash" not in response.headers["location"]
+    no_note = await client.post(f"{url}/collaborators", data={"queue": "legal", "note": ""})
+    assert "flash=" in no_note.headers["location"]
+    response = await client.post(
+        f"{url}/collaborators", data={"queue": "legal", "note": "chargeback letter"}
+    )
+    assert "flash" not in response.headers["location"]
     page = (await client.get(url)).text
     assert "P1" in page and "tier2" in page
+    assert '<option value="legal">legal</option>' in page
 
 
 async def test_presence_and_console_language_are_saved(client, maker, clock):

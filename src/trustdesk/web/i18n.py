@@ -103,4 +103,7 @@ EXTRA_MESSAGES: tuple[str, ...] = (
     "< 4h",
     "< 24h",
     "later",
+    "first response",
+    "next response",
+    "resolution",
 )

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustdesk.models import Queue, SlaEvent, Ticket
+from trustdesk.models.queue import QueueKind
 from trustdesk.models.ticket import OPEN_STATUSES
 
 VIEWS = ("mine", "team", "unassigned", "vip", "breaching")
@@ -40,6 +41,12 @@ async def queue_view(
     # Tickets without a deadline (paused, waiting on the customer) go last.
     stmt = stmt.order_by(Ticket.sla_due_at.is_(None), Ticket.sla_due_at, Ticket.id).limit(limit)
     return (await session.execute(stmt)).scalars().all()
+
+
+async def department_keys(session: AsyncSession) -> list[str]:
+    """Departments an agent can pull into a ticket as collaborators."""
+    stmt = select(Queue.key).where(Queue.kind == QueueKind.department).order_by(Queue.key)
+    return list((await session.execute(stmt)).scalars())
 
 
 async def queue_keys(session: AsyncSession) -> dict[int, str]:

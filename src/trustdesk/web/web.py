@@ -893,11 +893,7 @@ async def console_ticket(
         except AppError as exc:
             panel_error = exc.detail
     previous, following = await _neighbours(session, agent, view, ticket_id, now)
-    departments = [
-        key
-        for key in (await web_repository.queue_keys(session)).values()
-        if key in ("engineering", "legal", "security", "compliance", "finance", "payments")
-    ]
+    departments = await web_repository.department_keys(session)
     ticket_catalog = i18n.translations(ticket.language)
     return render(
         request,
@@ -914,7 +910,7 @@ async def console_ticket(
             "following": following,
             "statuses": list(TicketStatus),
             "priorities": list(Priority),
-            "departments": departments or ["engineering", "legal", "security"],
+            "departments": departments,
             "macros": [(key, ticket_catalog.gettext(text)) for key, text in MACROS],
             "now": now,
             "flash": flash,
