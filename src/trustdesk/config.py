@@ -52,6 +52,15 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     exchange_url: str | None = None
     exchange_api_key: str = ""
+    # Risk control: the key the exchange sends (X-Exchange-Key) with every scoring call, and
+    # how verification codes are mailed (no SMTP host: the message is logged, for development).
+    risk_exchange_api_key: str = "dev-only-risk-exchange-key"
+    risk_smtp_host: str | None = None
+    risk_smtp_port: int = 25
+    risk_mail_from: str = "security@trustdesk.local"
+    risk_code_ttl_minutes: int = 15
+    risk_max_attempts: int = 5
+    risk_totp_issuer: str = "TrustDesk"
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:
@@ -61,6 +70,7 @@ class Settings(BaseSettings):
                 for name, value in (
                     ("TRUSTDESK_SECRET_KEY", self.secret_key),
                     ("TRUSTDESK_CUSTOMER_TOKEN_SECRET", self.customer_token_secret),
+                    ("TRUSTDESK_RISK_EXCHANGE_API_KEY", self.risk_exchange_api_key),
                 )
                 if len(value) < 32 or value.startswith("dev-only")
             ]

@@ -95,6 +95,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor = dbapi_conn.cursor()
             # WAL lets readers work while one writer commits; foreign keys are off by default.
             cursor.execute("PRAGMA journal_mode=WAL")
+            # WAL's recommended durability: a crash of the app loses nothing; only an OS crash
+            # or power cut may lose the last commits. Committing gets several times faster.
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()

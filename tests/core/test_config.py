@@ -23,7 +23,10 @@ def test_production_rejects_the_public_dev_secrets():
 
 def test_production_with_secrets_starts():
     settings = Settings(
-        env=Environment.production, secret_key="k" * 40, customer_token_secret="s" * 40
+        env=Environment.production,
+        secret_key="k" * 40,
+        customer_token_secret="s" * 40,
+        risk_exchange_api_key="r" * 40,
     )
     assert settings.customer_token_secret == "s" * 40
 

@@ -55,7 +55,11 @@ class RiskNotConfigured(AppError):
 
 def get_risk_settings(request: Request) -> v.RiskSettings:
     settings = getattr(request.app.state, "risk_settings", None)
-    return settings if settings is not None else v.get_risk_settings()
+    return (
+        settings
+        if settings is not None
+        else v.RiskSettings.from_settings(request.app.state.settings)
+    )
 
 
 RiskSettingsDep = Annotated[v.RiskSettings, Depends(get_risk_settings)]

@@ -10,21 +10,20 @@ import secrets
 import smtplib
 from datetime import datetime
 from email.message import EmailMessage
-from functools import lru_cache
 from typing import Protocol
 
 import pyotp
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel
+
+from trustdesk.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 DEV_EXCHANGE_API_KEY = "dev-only-risk-exchange-key"
 
 
-class RiskSettings(BaseSettings):
-    """Risk-control knobs (prefix TRUSTDESK_RISK_). To be folded into trustdesk.config."""
-
-    model_config = SettingsConfigDict(env_prefix="TRUSTDESK_RISK_", env_file=".env", extra="ignore")
+class RiskSettings(BaseModel):
+    """Risk-control knobs, taken from trustdesk.config.Settings (TRUSTDESK_RISK_*)."""
 
     # The exchange authenticates its scoring calls with this key (X-Exchange-Key header).
     exchange_api_key: str = DEV_EXCHANGE_API_KEY
@@ -36,10 +35,21 @@ class RiskSettings(BaseSettings):
     max_attempts: int = 5
     totp_issuer: str = "TrustDesk"
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RiskSettings:
+        return cls(
+            exchange_api_key=settings.risk_exchange_api_key,
+            smtp_host=settings.risk_smtp_host,
+            smtp_port=settings.risk_smtp_port,
+            mail_from=settings.risk_mail_from,
+            code_ttl_minutes=settings.risk_code_ttl_minutes,
+            max_attempts=settings.risk_max_attempts,
+            totp_issuer=settings.risk_totp_issuer,
+        )
 
-@lru_cache
+
 def get_risk_settings() -> RiskSettings:
-    return RiskSettings()
+    return RiskSettings.from_settings(get_settings())
 
 
 class EmailSender(Protocol):
