@@ -793,7 +793,9 @@ async def _turn(
             effects.handoff_intent = conversation.intent
     else:
         # The masks ("[redacted: password]") are ours, not the customer's words.
-        classifier = _classifier or await asyncio.to_thread(get_classifier)
+        classifier = (
+            _classifier if _classifier is not None else await asyncio.to_thread(get_classifier)
+        )
         prediction = classifier.predict(_REDACTION_MASK.sub(" ", clean).strip() or clean)
         confidence = round(float(prediction.confidence), 4)
         predicted = prediction.intent
