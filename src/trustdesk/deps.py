@@ -6,15 +6,16 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustdesk.auth import service as auth_service
 from trustdesk.auth.customer_tokens import verify_customer_token
 from trustdesk.config import Settings
 from trustdesk.db import open_session
-from trustdesk.errors import Forbidden, Unauthorized
+from trustdesk.errors import Forbidden, InvalidInput, Unauthorized
 from trustdesk.kit.clock import utcnow
+from trustdesk.kit.pagination import MAX_LIMIT, decode_cursor, encode_cursor
 from trustdesk.models import Agent, AgentRole, Customer
 
 
@@ -84,3 +85,23 @@ def require_role(*roles: AgentRole) -> Callable[..., Coroutine[Any, Any, Agent]]
 
 AdminAgent = Annotated[Agent, Depends(require_role(AgentRole.admin))]
 LeadAgent = Annotated[Agent, Depends(require_role(AgentRole.lead))]
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Retry-safe creation: same key, same answer."),
+]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
+
+
+def cursor_after(cursor: str | None) -> int | None:
+    """The id a page starts after; a cursor the client made up is a 422, not a 500."""
+    try:
+        return decode_cursor(cursor)
+    except ValueError as exc:
+        raise InvalidInput("invalid cursor: pass back the next_cursor of a previous page") from exc
+
+
+def next_cursor(ids: list[int], limit: int) -> str | None:
+    """The cursor of the next page, or None when this page was the last."""
+    return encode_cursor(ids[-1]) if ids and len(ids) == limit else None

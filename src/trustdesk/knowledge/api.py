@@ -11,15 +11,16 @@ from fastapi.responses import JSONResponse
 from trustdesk.db import commit
 from trustdesk.deps import (
     AdminAgent,
+    IdempotencyKey,
     NowDep,
     SessionDep,
     SettingsDep,
     bearer_token,
     current_customer,
+    cursor_after,
 )
-from trustdesk.errors import InvalidInput
 from trustdesk.idempotency import run_idempotent
-from trustdesk.kit.pagination import MAX_LIMIT, Page, decode_cursor, encode_cursor
+from trustdesk.kit.pagination import MAX_LIMIT, Page, encode_cursor
 from trustdesk.knowledge import repository, service
 from trustdesk.knowledge.schemas import (
     AdminArticleRead,
@@ -41,18 +42,7 @@ public_router = APIRouter(prefix="/api/v1/help", tags=["help center"])
 admin_router = APIRouter(prefix="/api/v1/admin/articles", tags=["help center (admin)"])
 
 Language = Annotated[str, Query(description="One of the 15 help-center languages, e.g. en, ja.")]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Retry-safe creation: same key, same answer."),
-]
 MAX_SEARCH_RESULTS = 20
-
-
-def _cursor(cursor: str | None) -> int | None:
-    try:
-        return decode_cursor(cursor)
-    except ValueError as exc:
-        raise InvalidInput("invalid cursor: pass back the next_cursor of a previous page") from exc
 
 
 def _summary(article: KnowledgeArticle) -> ArticleSummary:
@@ -132,7 +122,7 @@ async def list_articles(
         repository.published(),
         language=lang,
         category=category,
-        after_id=_cursor(cursor),
+        after_id=cursor_after(cursor),
         limit=limit,
     )
     items = [_summary(a) for a in articles]
@@ -200,7 +190,7 @@ async def admin_list_articles(
         repository.all_articles(),
         language=lang,
         category=category,
-        after_id=_cursor(cursor),
+        after_id=cursor_after(cursor),
         limit=limit,
     )
     items = [await _admin_view(session, a) for a in articles]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from trustdesk.db import commit
@@ -14,15 +14,18 @@ from trustdesk.deps import (
     AdminAgent,
     CurrentAgent,
     CurrentCustomer,
+    IdempotencyKey,
+    Limit,
     NowDep,
     SessionDep,
     SettingsDep,
+    cursor_after,
+    next_cursor,
 )
-from trustdesk.errors import InvalidInput
 from trustdesk.exchange.api import ConnectorDep, RegistryDep
 from trustdesk.exchange.schemas import DepositDiagnosisRead
 from trustdesk.idempotency import run_idempotent
-from trustdesk.kit.pagination import MAX_LIMIT, Page, decode_cursor, encode_cursor
+from trustdesk.kit.pagination import Page
 from trustdesk.models.recovery import RecoveryKind, RecoveryStatus
 from trustdesk.recovery import repository, service
 from trustdesk.recovery.schemas import (
@@ -41,23 +44,6 @@ from trustdesk.recovery.schemas import (
 
 me_router = APIRouter(prefix="/api/v1/me", tags=["deposit recovery (customers)"])
 agent_router = APIRouter(prefix="/api/v1/recoveries", tags=["deposit recovery (agents)"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Retry-safe: same key, same answer."),
-]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-
-
-def _cursor(cursor: str | None) -> int | None:
-    try:
-        return decode_cursor(cursor)
-    except ValueError as exc:
-        raise InvalidInput("invalid cursor: pass back the next_cursor of a previous page") from exc
-
-
-def _next_cursor(ids: list[int], limit: int) -> str | None:
-    return encode_cursor(ids[-1]) if len(ids) == limit else None
 
 
 # -- customers ---------------------------------------------------------------------------------
@@ -117,12 +103,12 @@ async def list_my_recoveries(
 ) -> Page[RecoveryCaseRead]:
     """My recovery cases, newest first."""
     cases = await repository.page(
-        session, repository.customer_cases(customer.id), after_id=_cursor(cursor), limit=limit
+        session, repository.customer_cases(customer.id), after_id=cursor_after(cursor), limit=limit
     )
     await commit(session)  # keeps the customer record the token refreshed
     return Page(
         items=[RecoveryCaseRead.of(c) for c in cases],
-        next_cursor=_next_cursor([c.id for c in cases], limit),
+        next_cursor=next_cursor([c.id for c in cases], limit),
     )
 
 
@@ -188,12 +174,12 @@ async def list_recoveries(
         status=status or (),
         kind=kind,
         customer_id=customer_id,
-        after_id=_cursor(cursor),
+        after_id=cursor_after(cursor),
         limit=limit,
     )
     return Page(
         items=[RecoveryCaseAgentRead.of(c) for c in cases],
-        next_cursor=_next_cursor([c.id for c in cases], limit),
+        next_cursor=next_cursor([c.id for c in cases], limit),
     )
 
 

@@ -15,15 +15,18 @@ from trustdesk.db import commit
 from trustdesk.deps import (
     AdminAgent,
     CurrentCustomer,
+    IdempotencyKey,
+    Limit,
     NowDep,
     SessionDep,
     SettingsDep,
+    cursor_after,
     require_role,
 )
-from trustdesk.errors import AppError, Forbidden, InvalidInput, NotFound, Unauthorized
+from trustdesk.errors import AppError, Forbidden, NotFound, Unauthorized
 from trustdesk.exchange.api import ConnectorDep
 from trustdesk.idempotency import run_idempotent
-from trustdesk.kit.pagination import MAX_LIMIT, Page, decode_cursor, encode_cursor
+from trustdesk.kit.pagination import Page, encode_cursor
 from trustdesk.models import Agent, AgentRole
 from trustdesk.models.risk import CaseStatus
 from trustdesk.risk import cases, repository, service
@@ -92,8 +95,6 @@ def exchange_caller(
 
 ExchangeCaller = Annotated[None, Depends(exchange_caller)]
 SecurityAgent = Annotated[Agent, Depends(require_role(AgentRole.security, AgentRole.lead))]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 exchange_router = APIRouter(prefix="/api/v1/risk", tags=["risk (exchange)"])
 rules_router = APIRouter(prefix="/api/v1/risk", tags=["risk rules (staff)"])
@@ -280,10 +281,7 @@ async def list_cases(
     cursor: str | None = None,
     limit: Limit = 50,
 ) -> Page[CaseRead]:
-    try:
-        after = decode_cursor(cursor)
-    except ValueError as exc:
-        raise InvalidInput("invalid cursor: pass back the next_cursor of a previous page") from exc
+    after = cursor_after(cursor)
     items = await repository.cases_page(
         session,
         status=status or (),

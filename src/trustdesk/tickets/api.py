@@ -5,14 +5,24 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from trustdesk.db import commit
-from trustdesk.deps import CurrentAgent, CurrentCustomer, NowDep, SessionDep, SettingsDep
+from trustdesk.deps import (
+    CurrentAgent,
+    CurrentCustomer,
+    IdempotencyKey,
+    Limit,
+    NowDep,
+    SessionDep,
+    SettingsDep,
+    cursor_after,
+    next_cursor,
+)
 from trustdesk.errors import InvalidInput
 from trustdesk.idempotency import run_idempotent
-from trustdesk.kit.pagination import MAX_LIMIT, Page, decode_cursor, encode_cursor
+from trustdesk.kit.pagination import Page
 from trustdesk.models import Customer
 from trustdesk.models.ticket import Priority, TicketStatus
 from trustdesk.tickets import repository, service, views
@@ -34,23 +44,6 @@ from trustdesk.tickets.schemas import (
 
 agent_router = APIRouter(prefix="/api/v1/tickets", tags=["tickets (agents)"])
 customer_router = APIRouter(prefix="/api/v1/me/tickets", tags=["my tickets (customers)"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Retry-safe creation: same key, same answer."),
-]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-
-
-def _cursor(cursor: str | None) -> int | None:
-    try:
-        return decode_cursor(cursor)
-    except ValueError as exc:
-        raise InvalidInput("invalid cursor: pass back the next_cursor of a previous page") from exc
-
-
-def _next(items: list[object], ids: list[int], limit: int) -> str | None:
-    return encode_cursor(ids[-1]) if len(items) == limit and ids else None
 
 
 @agent_router.get("", response_model=Page[TicketRead])
@@ -97,12 +90,12 @@ async def list_tickets(
     tickets = await repository.page(
         session,
         repository.apply_filter(repository.all_tickets(), f),
-        after_id=_cursor(cursor),
+        after_id=cursor_after(cursor),
         limit=limit,
         tag=tag,
     )
     items = await views.agent_list(session, tickets)
-    return Page(items=items, next_cursor=_next(list(items), [t.id for t in tickets], limit))
+    return Page(items=items, next_cursor=next_cursor([t.id for t in tickets], limit))
 
 
 @agent_router.post("", status_code=201, response_model=TicketDetail)
@@ -239,10 +232,10 @@ async def my_tickets(
     stmt = repository.apply_filter(
         repository.customer_tickets(customer.id), repository.TicketFilter(status=status or ())
     )
-    tickets = await repository.page(session, stmt, after_id=_cursor(cursor), limit=limit)
+    tickets = await repository.page(session, stmt, after_id=cursor_after(cursor), limit=limit)
     items = [await views.customer_summary(session, t, now=now) for t in tickets]
     await commit(session)
-    return Page(items=items, next_cursor=_next(list(items), [t.id for t in tickets], limit))
+    return Page(items=items, next_cursor=next_cursor([t.id for t in tickets], limit))
 
 
 @customer_router.post("", status_code=201, response_model=CustomerTicketDetail)

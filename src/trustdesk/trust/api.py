@@ -6,21 +6,24 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Response
 from fastapi.responses import JSONResponse
 
 from trustdesk.db import commit
 from trustdesk.deps import (
     AdminAgent,
     CurrentAgent,
+    IdempotencyKey,
+    Limit,
     NowDep,
     SessionDep,
     SettingsDep,
+    cursor_after,
+    next_cursor,
     require_role,
 )
-from trustdesk.errors import InvalidInput
 from trustdesk.idempotency import run_idempotent
-from trustdesk.kit.pagination import MAX_LIMIT, Page, decode_cursor, encode_cursor
+from trustdesk.kit.pagination import Page
 from trustdesk.models import Agent, AgentRole
 from trustdesk.models.trust import FundTrace
 from trustdesk.risk.tracing import TagCategory
@@ -47,22 +50,6 @@ trust_router = APIRouter(prefix="/api/v1/trust", tags=["trust & safety (staff)"]
 admin_tags = APIRouter(prefix="/api/v1/admin/address-tags", tags=["address tags (admins)"])
 
 SecurityAgent = Annotated[Agent, Depends(require_role(AgentRole.security, AgentRole.lead))]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Retry-safe creation: same key, same answer."),
-]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-
-
-def _cursor(cursor: str | None) -> int | None:
-    try:
-        return decode_cursor(cursor)
-    except ValueError as exc:
-        raise InvalidInput("invalid cursor: pass back the next_cursor of a previous page") from exc
-
-
-def _next(ids: list[int], limit: int) -> str | None:
-    return encode_cursor(ids[-1]) if len(ids) == limit and ids else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,11 +66,11 @@ async def list_channels(
     limit: Limit = 50,
 ) -> Page[ChannelRead]:
     rows = await repository.channels_page(
-        session, after_id=_cursor(cursor), limit=limit, active=active
+        session, after_id=cursor_after(cursor), limit=limit, active=active
     )
     return Page(
         items=[ChannelRead.model_validate(r) for r in rows],
-        next_cursor=_next([r.id for r in rows], limit),
+        next_cursor=next_cursor([r.id for r in rows], limit),
     )
 
 
@@ -164,8 +151,10 @@ async def list_warnings(
     limit: Limit = 50,
 ) -> Page[WarningRead]:
     """The look-alike channels a customer mentioned, newest first, with the warning texts."""
-    items = await service.list_warnings(session, customer_id, after_id=_cursor(cursor), limit=limit)
-    return Page(items=items, next_cursor=_next([w.id for w in items], limit))
+    items = await service.list_warnings(
+        session, customer_id, after_id=cursor_after(cursor), limit=limit
+    )
+    return Page(items=items, next_cursor=next_cursor([w.id for w in items], limit))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,7 +177,7 @@ async def list_tags(
 
     rows = await repository.tags_page(
         session,
-        after_id=_cursor(cursor),
+        after_id=cursor_after(cursor),
         limit=limit,
         network=network.upper() if network else None,
         address=normalize_address(address) if address else None,
@@ -196,7 +185,7 @@ async def list_tags(
     )
     return Page(
         items=[TagRead.model_validate(r) for r in rows],
-        next_cursor=_next([r.id for r in rows], limit),
+        next_cursor=next_cursor([r.id for r in rows], limit),
     )
 
 
@@ -271,10 +260,10 @@ async def list_traces(
     limit: Limit = 50,
 ) -> Page[TraceRead]:
     rows = await repository.traces_page(
-        session, after_id=_cursor(cursor), limit=limit, case_reference=case_reference
+        session, after_id=cursor_after(cursor), limit=limit, case_reference=case_reference
     )
     return Page(
-        items=[_trace_read(t) for t in rows], next_cursor=_next([t.id for t in rows], limit)
+        items=[_trace_read(t) for t in rows], next_cursor=next_cursor([t.id for t in rows], limit)
     )
 
 
