@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,11 +14,14 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from trustdesk import worker
-from trustdesk.config import Settings, get_settings
+from trustdesk.assistant.llm import provider_for
+from trustdesk.auth.customer_tokens import issue_customer_token
+from trustdesk.config import Environment, Settings, get_settings
 from trustdesk.db import make_engine, make_sessionmaker
 from trustdesk.deps import SessionDep
 from trustdesk.errors import install_error_handlers
 from trustdesk.exchange.http_connector import HttpConnector
+from trustdesk.kit.clock import utcnow
 from trustdesk.kit.discovery import discover
 from trustdesk.live import bus as live_bus
 
@@ -27,11 +31,18 @@ LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 code{background:#f2f2f2;padding:.1rem .3rem}</style></head><body>
 <h1>TrustDesk is running</h1>
 <p>Customer service for cryptocurrency exchanges.</p>
-<ul><li><a href="/docs">API explorer</a> (OpenAPI at <a href="/openapi.json">/openapi.json</a>)</li>
+<ul><li><a href="/console">Agent console</a> — sign in as <code>lead@demo.trustdesk.dev</code>
+/ <code>demo-password</code> (lead board at <a href="/console/board">/console/board</a>)</li>
+<li>Customer side (help center, assistant chat, My tickets): {customer_links}</li>
+<li><a href="/docs">API explorer</a> (OpenAPI at <a href="/openapi.json">/openapi.json</a>)</li>
 <li><a href="/healthz">Health</a></li></ul>
-<p>Demo agents sign in with <code>POST /api/v1/auth/login</code>, for example
-<code>lead@demo.trustdesk.dev</code> / <code>demo-password</code>.</p>
 </body></html>"""
+
+
+def _demo_token(settings: Settings, external_id: str) -> str:
+    return issue_customer_token(
+        settings.customer_token_secret, external_id, now=utcnow(), ttl=timedelta(hours=8)
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -77,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    # None unless TRUSTDESK_LLM_ENABLED: the assistant then answers from rules and articles.
+    app.state.assistant_llm = provider_for(settings)
     install_error_handlers(app)
     # JSON API first, then the HTML pages of every domain that has a web.py.
     for router in discover("api", "router") + discover("web", "router"):
@@ -93,6 +106,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     async def landing() -> str:
-        return LANDING
+        if settings.env is Environment.production:
+            links = "the exchange links its signed-in users to <code>/app?token=…</code>"
+        else:
+            # Development only: sign demo links the way the exchange would.
+            links = ", ".join(
+                f'<a href="/app?token={_demo_token(settings, user)}">{label}</a>'
+                for user, label in (
+                    ("u-1001", "Ahmet (Turkish)"),
+                    ("u-1014", "Mohammed (Arabic)"),
+                    ("u-1002", "Wang Wei (Chinese)"),
+                    ("u-1016", "Michael (English)"),
+                )
+            )
+        return LANDING.replace("{customer_links}", links)
 
     return app

@@ -61,6 +61,15 @@ class Settings(BaseSettings):
     risk_code_ttl_minutes: int = 15
     risk_max_attempts: int = 5
     risk_totp_issuer: str = "TrustDesk"
+    # An optional OpenAI-compatible LLM (a local Ollama or vLLM, or a hosted one). Off: every
+    # answer is rule-based, with its sources.
+    llm_enabled: bool = False
+    llm_base_url: str = "http://127.0.0.1:11434"
+    llm_model: str = "llama3.1:8b"
+    llm_api_key: str = ""
+    llm_timeout_seconds: float = 20.0
+    llm_temperature: float = 0.2
+    llm_max_tokens: int = 400
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:

@@ -21,10 +21,10 @@ from trustdesk.assistant.llm import (
     KB_ANSWER_PROMPT_VERSION,
     ChatMessage,
     LLMError,
-    LLMSettings,
     OpenAICompatibleProvider,
-    provider_from_environment,
+    provider_for,
 )
+from trustdesk.config import Settings
 from trustdesk.db import commit
 from trustdesk.exchange.sandbox import load_demo_sandbox
 from trustdesk.models.assistant import ConversationMessage
@@ -105,18 +105,13 @@ async def test_provider_errors_are_llm_errors(llm_server):
         await OpenAICompatibleProvider("http://127.0.0.1:9", "m", timeout_seconds=2).complete([])
 
 
-def test_llm_is_off_by_default(monkeypatch):
-    monkeypatch.delenv("TRUSTDESK_LLM_ENABLED", raising=False)
-    provider_from_environment.cache_clear()
-    assert LLMSettings().enabled is False
-    assert provider_from_environment() is None
-    monkeypatch.setenv("TRUSTDESK_LLM_ENABLED", "true")
-    monkeypatch.setenv("TRUSTDESK_LLM_BASE_URL", "http://127.0.0.1:11434")
-    monkeypatch.setenv("TRUSTDESK_LLM_MODEL", "qwen2.5:7b")
-    provider_from_environment.cache_clear()
-    provider = provider_from_environment()
+def test_llm_is_off_by_default():
+    assert Settings().llm_enabled is False
+    assert provider_for(Settings()) is None
+    provider = provider_for(
+        Settings(llm_enabled=True, llm_base_url="http://127.0.0.1:11434", llm_model="qwen2.5:7b")
+    )
     assert provider is not None and provider.model == "qwen2.5:7b"
-    provider_from_environment.cache_clear()
 
 
 @pytest.fixture

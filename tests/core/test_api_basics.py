@@ -124,3 +124,11 @@ async def test_customer_never_sees_internal_notes(client, maker, clock, customer
     assert all("confused" not in m["body"] for m in detail["messages"])
     agent_view = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
     assert any(m["internal"] for m in agent_view["messages"])
+
+
+async def test_landing_page_links_the_console_and_signed_demo_customers(client):
+    page = (await client.get("/")).text
+    assert 'href="/console"' in page
+    link = page.split('href="/app?token=')[1].split('"')[0]
+    response = await client.get(f"/app?token={link}")
+    assert response.status_code in (302, 303, 307)

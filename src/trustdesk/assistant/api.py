@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from trustdesk.assistant import service
-from trustdesk.assistant.llm import LLMProvider, provider_from_environment
+from trustdesk.assistant.llm import LLMProvider
 from trustdesk.assistant.schemas import (
     ActionRequest,
     AssistantReply,
@@ -18,23 +17,16 @@ from trustdesk.assistant.schemas import (
     MessageSend,
 )
 from trustdesk.db import commit
-from trustdesk.deps import CurrentCustomer, NowDep, SessionDep, SettingsDep
+from trustdesk.deps import CurrentCustomer, IdempotencyKey, NowDep, SessionDep, SettingsDep
 from trustdesk.exchange.api import ConnectorDep, RegistryDep
 from trustdesk.idempotency import run_idempotent
 
 router = APIRouter(prefix="/api/v1/assistant", tags=["assistant (customers)"])
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Retry-safe: same key, same answer."),
-]
-
 
 def _llm(request: Request) -> LLMProvider | None:
-    # `app.state.assistant_llm` (set by tests or at start-up) wins over the environment.
-    if hasattr(request.app.state, "assistant_llm"):
-        return request.app.state.assistant_llm  # type: ignore[no-any-return]
-    return provider_from_environment()
+    # Built at start-up from the settings (tests put their own provider there).
+    return getattr(request.app.state, "assistant_llm", None)
 
 
 def _context(request: Request, connector: ConnectorDep, registry: RegistryDep) -> service.Context:

@@ -12,20 +12,19 @@ TIMEOUT_SECONDS, TEMPERATURE, MAX_TOKENS.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol
 
 import httpx
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel
+
+from trustdesk.config import Settings
 
 # Bumped whenever the prompt below changes: stored with every LLM reply.
 KB_ANSWER_PROMPT_VERSION = "kb-answer-v1"
 
 
-class LLMSettings(BaseSettings):
-    """The LLM provider's settings (to move into trustdesk.config.Settings later)."""
-
-    model_config = SettingsConfigDict(env_prefix="TRUSTDESK_LLM_", extra="ignore")
+class LLMSettings(BaseModel):
+    """The LLM provider's settings, taken from trustdesk.config.Settings (TRUSTDESK_LLM_*)."""
 
     enabled: bool = False
     base_url: str = "http://127.0.0.1:11434"
@@ -34,6 +33,10 @@ class LLMSettings(BaseSettings):
     timeout_seconds: float = 20.0
     temperature: float = 0.2
     max_tokens: int = 400
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LLMSettings:
+        return cls(**{field: getattr(settings, f"llm_{field}") for field in cls.model_fields})
 
 
 class LLMError(RuntimeError):
@@ -118,11 +121,11 @@ class OpenAICompatibleProvider:
         return Completion(text=text.strip(), model=str(data.get("model") or self.model))
 
 
-@lru_cache
-def provider_from_environment() -> LLMProvider | None:
+def provider_for(settings: Settings) -> LLMProvider | None:
     """The configured provider, or None when TRUSTDESK_LLM_ENABLED is not true."""
-    settings = LLMSettings()
-    return OpenAICompatibleProvider.from_settings(settings) if settings.enabled else None
+    llm = LLMSettings.from_settings(settings)
+    return OpenAICompatibleProvider.from_settings(llm) if llm.enabled else None
+
 
 
 def kb_answer_prompt(

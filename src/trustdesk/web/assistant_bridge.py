@@ -34,10 +34,7 @@ def available() -> bool:
 def context(request: Request, connector: Any, registry: Any) -> Any:
     service = _service()
     assert service is not None
-    if hasattr(request.app.state, "assistant_llm"):
-        llm = request.app.state.assistant_llm
-    else:
-        llm = importlib.import_module("trustdesk.assistant.llm").provider_from_environment()
+    llm = getattr(request.app.state, "assistant_llm", None)
     return service.Context(connector=connector, registry=registry, llm=llm)
 
 
