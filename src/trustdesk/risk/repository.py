@@ -299,8 +299,10 @@ async def scoring_context(
     past: list[PastWithdrawal] = []
     contact_times: list[datetime] = []
     review = already = False
+    # On the session's connection (Core): no ORM execution machinery, rows are plain tuples.
+    conn = await session.connection()
     for src, at, kind, device, ip, country, asn, asset, amount, to, balance, state in (
-        await session.execute(_scoring_statement(), params)
+        await conn.execute(_scoring_statement(), params)
     ).all():
         if isinstance(at, str):  # SQLite hands back text for a UNION column
             at = datetime.fromisoformat(at).replace(tzinfo=UTC)
@@ -334,6 +336,20 @@ async def scoring_context(
 
 
 # -- assessments -----------------------------------------------------------------------------
+
+
+@cache
+def _insert_assessment_statement() -> Any:
+    """Built once on the table (not the ORM entity): executing it with a plain parameter dict
+    skips the ORM bulk-insert path and the per-call cache key over twenty-odd values."""
+    table: Any = RiskAssessment.__table__
+    return table.insert().returning(table.c.id)
+
+
+async def insert_assessment(session: AsyncSession, values: dict[str, Any]) -> int:
+    """Store one scored withdrawal (every value) in one Core INSERT ... RETURNING id."""
+    conn = await session.connection()
+    return int((await conn.execute(_insert_assessment_statement(), values)).scalar_one())
 
 
 async def assessment_by_withdrawal(

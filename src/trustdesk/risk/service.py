@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -330,8 +329,19 @@ async def score_withdrawal(
 ) -> DecisionRead:
     """Score one withdrawal request, store every value, and act on a hold or decline.
 
-    Idempotent by withdrawal id: the exchange may retry and gets the first decision back."""
-    await _ingest_recent(session, data.user_id, data.recent_events, now=now)
+    Idempotent by withdrawal id: the exchange may retry and gets the first decision back.
+
+    Round trips on the hot path (no recent events in the request, an approve or step-up
+    decision): two. Nothing is written before the decision, so the history read and the one
+    INSERT of the assessment each run in autocommit mode - no BEGIN, no COMMIT - and the
+    INSERT is durable when it returns. A hold or decline (several rows that must land
+    together: the assessment, the P1 ticket, the verification) drops that connection and does
+    its writes in one ordinary transaction, as does a request carrying recent events."""
+    autocommit = not data.recent_events and not session.in_transaction()
+    if autocommit:
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    else:
+        await _ingest_recent(session, data.user_id, data.recent_events, now=now)
     active = await active_rules(session, cached=True)
     ctx = await load_history(
         session,
@@ -376,18 +386,18 @@ async def score_withdrawal(
         | {"recent_event_ids": [e.event_id for e in data.recent_events]},
         created_at=now,
     )
+    acting = verdict.decision in (RiskDecision.hold, RiskDecision.decline)
+    if autocommit and acting:
+        # Nothing was written yet: start over on a transactional connection for the writes.
+        await session.rollback()
     try:
-        # A Core INSERT: the unit of work costs more CPU than the whole scoring.
-        assessment_id = (
-            await session.execute(
-                insert(RiskAssessment).values(values).returning(RiskAssessment.id)
-            )
-        ).scalar_one()
+        # A prebuilt Core INSERT: the unit of work costs more CPU than the whole scoring.
+        assessment_id = await repository.insert_assessment(session, values)
     except IntegrityError:
         # The exchange retried while the first call was still running: answer with the first.
         await session.rollback()
         return await _replay(session, data)
-    if verdict.decision not in (RiskDecision.hold, RiskDecision.decline):
+    if not acting:
         return DecisionRead(
             withdrawal_id=data.withdrawal_id,
             decision=verdict.decision,

@@ -1,0 +1,79 @@
+"""The decision path without recent events: autocommit read and insert, and a hold that must
+still write the assessment, the held withdrawal, the P1 ticket and the verification together."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from tests.risk.test_holds import EXCHANGE, build_history, sandbox_withdrawal, withdrawal
+from trustdesk.models import Ticket
+from trustdesk.models.exchange import SandboxWithdrawal
+from trustdesk.models.risk import RiskAssessment, RiskVerification
+
+
+async def test_hold_without_recent_events_acts_in_one_transaction(client, clock, maker):
+    await build_history(client, clock)
+    await sandbox_withdrawal(maker, clock, "w-fast-hold")
+    body = withdrawal(
+        "w-fast-hold",
+        device_id="dev-x",
+        ip="203.0.113.9",
+        country="BR",
+        asn=28573,
+        amount="4750",
+        to_address="TXhijacker000000000000000000000001",
+        login_at=(clock.now - timedelta(minutes=2)).isoformat(),
+    )
+    r = await client.post("/api/v1/risk/withdrawals", json=body, headers=EXCHANGE)
+    assert r.status_code == 200, r.text
+    decision = r.json()
+    assert decision["decision"] in ("hold", "decline"), decision
+    again = await client.post("/api/v1/risk/withdrawals", json=body, headers=EXCHANGE)
+    assert again.json()["replayed"] and again.json()["assessment_id"] == decision["assessment_id"]
+    async with maker() as s:
+        row = (
+            await s.execute(
+                select(RiskAssessment).where(RiskAssessment.withdrawal_id == "w-fast-hold")
+            )
+        ).scalar_one()
+        assert row.id == decision["assessment_id"] and row.ticket_id is not None
+        ticket = await s.get(Ticket, row.ticket_id)
+        assert ticket is not None and ticket.priority == "P1"
+        assert row.signals and row.detail["history"]["withdrawals"] == 4
+        assert row.request["device_id"] == "dev-x"
+        if decision["decision"] == "hold":
+            assert row.action_state == "held"
+            held = (
+                await s.execute(
+                    select(SandboxWithdrawal.status).where(
+                        SandboxWithdrawal.withdrawal_id == "w-fast-hold"
+                    )
+                )
+            ).scalar_one()
+            assert held == "held"
+        count = (await s.execute(select(func.count()).select_from(RiskAssessment))).scalar_one()
+        assert count == 5  # four past withdrawals and this one, stored once
+
+
+async def test_approve_without_recent_events_is_stored_before_the_answer(client, clock, maker):
+    await build_history(client, clock)
+    r = await client.post(
+        "/api/v1/risk/withdrawals",
+        json=withdrawal("w-fast-ok", login_at=(clock.now - timedelta(hours=1)).isoformat()),
+        headers=EXCHANGE,
+    )
+    assert r.status_code == 200 and r.json()["decision"] == "approve"
+    async with maker() as s:
+        row = (
+            await s.execute(
+                select(RiskAssessment).where(RiskAssessment.withdrawal_id == "w-fast-ok")
+            )
+        ).scalar_one()
+        assert row.ticket_id is None and row.action_state is None
+        assert {c["code"] for c in row.signals} >= {"new_device", "anomaly", "velocity"}
+        assert row.reasons == [] or all("points" in x for x in row.reasons)
+        assert (
+            await s.execute(select(func.count()).select_from(RiskVerification))
+        ).scalar_one() == 0
