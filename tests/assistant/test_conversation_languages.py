@@ -10,6 +10,7 @@ from trustdesk.assistant import service
 from trustdesk.assistant.replies import catalog
 from trustdesk.db import commit
 from trustdesk.exchange.sandbox import load_demo_sandbox
+from trustdesk.trust.service import load_demo_channels
 
 BASE = "/api/v1/assistant/conversations"
 
@@ -23,6 +24,7 @@ def intent_model():
 async def sandbox(maker, clock):
     async with maker() as session:
         await load_demo_sandbox(session, clock.now)
+        await load_demo_channels(session, clock.now)
         await commit(session)
 
 

@@ -17,6 +17,7 @@ from trustdesk.db import commit
 from trustdesk.exchange.sandbox import load_demo_sandbox
 from trustdesk.models.assistant import ConversationMessage
 from trustdesk.models.exchange import SandboxAccount
+from trustdesk.trust.service import load_demo_channels
 
 BASE = "/api/v1/assistant/conversations"
 
@@ -31,6 +32,7 @@ def intent_model():
 async def sandbox(maker, clock):
     async with maker() as session:
         await load_demo_sandbox(session, clock.now)
+        await load_demo_channels(session, clock.now)
         await commit(session)
 
 
@@ -265,8 +267,10 @@ async def test_phishing_check_of_a_lookalike_and_an_official_site(client, custom
     assert reply["facts"]["channels"][0]["verdict"] == "lookalike"
     assert "NOT an official channel" in reply["text"]
     assert "freeze_account" in buttons(reply)
-    again = await say(client, token, reply["conversation_id"], "and is trustdesk.dev official?")
-    assert again["facts"]["channels"] == [{"value": "trustdesk.dev", "verdict": "official"}]
+    again = await say(
+        client, token, reply["conversation_id"], "and is trustdesk.exchange official?"
+    )
+    assert again["facts"]["channels"] == [{"value": "trustdesk.exchange", "verdict": "official"}]
 
 
 async def test_phishing_check_without_a_link_asks_for_it(client, customer_token, sandbox):
@@ -275,7 +279,7 @@ async def test_phishing_check_without_a_link_asks_for_it(client, customer_token,
     reply = conv["reply"]
     if reply["intent"] == "phishing_check":
         assert reply["asks"] == "channel"
-        follow = await say(client, token, conv["id"], "support@trustdesk.dev")
+        follow = await say(client, token, conv["id"], "support@trustdesk.exchange")
         assert follow["facts"]["channels"][0]["verdict"] == "official"
 
 

@@ -74,7 +74,6 @@ from trustdesk.risk import (
     OfficialChannel,
     Verdict,
     check_channel,
-    find_lookalikes_in_text,
 )
 from trustdesk.tickets import repository as ticket_repository
 from trustdesk.tickets import service as tickets
@@ -82,6 +81,7 @@ from trustdesk.tickets.schemas import TicketCreate
 from trustdesk.triage.language import detect_language, normalize_language_tag
 from trustdesk.triage.redaction import redact_secrets
 from trustdesk.triage.sentiment import assess_sentiment
+from trustdesk.trust.service import current_register, scan_inbound_message
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +169,12 @@ def channel_register(book: FlowBook) -> ChannelRegister:
             *DEFAULT_BRANDS,
         )
     return ChannelRegister.of(channels, brands)
+
+
+async def _official_register(session: AsyncSession, book: FlowBook) -> ChannelRegister:
+    """The admin-managed register when it has entries; the flow book's own list otherwise."""
+    loaded = await current_register(session)
+    return loaded.register if loaded.entries else _register(book)
 
 
 _registers: dict[int, ChannelRegister] = {}
@@ -367,7 +373,7 @@ class _Effects:
         }
 
     async def _lookup_channels(self, ctx: dict[str, Any]) -> dict[str, Any]:
-        register = _register(self.ctx.book)
+        register = await _official_register(self.session, self.ctx.book)
         items = []
         for value in ctx["slots"].get("channels", [])[:5]:
             verdict = check_channel(value, register)
@@ -753,8 +759,16 @@ async def _turn(
         await session.flush()
         if redactions:
             warnings.append(render("secret_warning", language))
-        for found in find_lookalikes_in_text(clean, _register(book))[:3]:
-            lookalikes.append(render("phishing_lookalike", language, {"value": found.normalized}))
+        # Recorded as contacts too: a customer who met a look-alike is riskier to pay out.
+        found_lookalikes = await scan_inbound_message(
+            session,
+            text=clean,
+            customer_id=customer.id,
+            conversation_id=conversation.id,
+            now=now,
+        )
+        for warning in found_lookalikes[:3]:
+            lookalikes.append(render("phishing_lookalike", language, {"value": warning.value}))
 
     ticket = await _sync_ticket(session, conversation)
     # A person is on it: the assistant stays quiet, except that a freeze is never delayed.
