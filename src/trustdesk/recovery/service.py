@@ -43,7 +43,6 @@ from trustdesk.models.recovery import RecoveryCase, RecoveryKind, RecoveryStatus
 from trustdesk.models.ticket import AuthorType, Channel, TicketStatus
 from trustdesk.recovery import messages, repository
 from trustdesk.recovery.states import OPEN, can_transition
-from trustdesk.routing import service as routing
 from trustdesk.tickets import repository as tickets_repository
 from trustdesk.tickets import service as tickets
 from trustdesk.tickets.schemas import TicketCreate, TicketUpdate
@@ -551,13 +550,11 @@ async def _open_ticket(
         actor=customer,
     )
     queue = await tickets_repository.queue(session, ticket.queue_id)
-    target = await tickets_repository.queue_by_key(session, RECOVERY_QUEUE)
-    if queue is not None and queue.key == "tier1" and target is not None:
+    if queue is not None and queue.key == "tier1":
         # Internal escalation: tier 1 cannot execute recoveries, so the case starts at tier 2.
-        await tickets._move_to_queue(
-            session, ticket, target, actor=None, now=now, reason="deposit recovery", auto=True
+        await tickets.route_to_queue(
+            session, ticket, RECOVERY_QUEUE, reason="deposit recovery", now=now
         )
-        await routing.auto_assign(session, ticket, target, now=now, reason="escalation")
     return ticket
 
 

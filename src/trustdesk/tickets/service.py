@@ -74,10 +74,12 @@ async def create_ticket(
     data: TicketCreate,
     *,
     now: datetime,
-    actor: Agent | Customer,
+    actor: Agent | Customer | None,
     priority: Priority | None = None,
 ) -> Ticket:
-    """Open a case: redact secrets, triage (language, priority, sentiment), queue, route."""
+    """Open a case: redact secrets, triage (language, priority, sentiment), queue, route.
+
+    `actor` None means TrustDesk itself opened it (a risk hold, a recovery case)."""
     redacted = redact_secrets(data.body)
     text = f"{data.subject}\n{redacted.text}"
     if data.language:
@@ -111,7 +113,13 @@ async def create_ticket(
     )
     session.add(ticket)
     await session.flush()
-    author = AuthorType.customer if isinstance(actor, Customer) else AuthorType.agent
+    author = (
+        AuthorType.customer
+        if isinstance(actor, Customer)
+        else AuthorType.agent
+        if isinstance(actor, Agent)
+        else AuthorType.system
+    )
     session.add(
         TicketMessage(
             ticket_id=ticket.id,
@@ -239,6 +247,18 @@ async def _warn_about_lookalikes(
     if "phishing" not in ticket.tags:
         ticket.tags = sorted({*ticket.tags, "phishing"})
     await session.flush()
+
+
+async def route_to_queue(
+    session: AsyncSession, ticket: Ticket, queue_key: str, *, reason: str, now: datetime
+) -> None:
+    """TrustDesk moves a ticket to another team (an automatic escalation) and routes it there."""
+    target = await _queue(session, queue_key)
+    if target.id == ticket.queue_id:
+        return
+    await _move_to_queue(session, ticket, target, actor=None, now=now, reason=reason, auto=True)
+    await routing.auto_assign(session, ticket, target, now=now, reason="escalation")
+    announce(session, ticket, "ticket_escalated", public=False)
 
 
 def _ensure_open(ticket: Ticket) -> None:
