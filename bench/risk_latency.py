@@ -60,22 +60,59 @@ def machine_cpu() -> tuple[float, float]:
     return sum(fields) - idle, sum(fields)
 
 
+def proc_cpu(session_id: int | None = None) -> dict[str, float]:
+    """CPU seconds used so far by PostgreSQL's processes and by one process session (the
+    uvicorn server and its workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {"postgres": 0.0, "server": 0.0}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+                raw = f.read()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        cpu = (int(fields[11]) + int(fields[12])) / tick
+        if name.startswith("postgres"):
+            out["postgres"] += cpu
+        elif session_id is not None and int(fields[3]) == session_id:
+            out["server"] += cpu
+    return out
+
+
 class Phase:
     """Load average before, and the machine's busy share during, one benchmark phase."""
+
+    def __init__(self, server_session: int | None = None) -> None:
+        self.server_session = server_session
 
     def __enter__(self) -> Phase:
         self.load_avg = round(os.getloadavg()[0], 2)
         self.cpu0 = machine_cpu()
+        self.proc0 = proc_cpu(self.server_session)
         return self
 
     def __exit__(self, *exc: object) -> None:
         busy, total = machine_cpu()
         span = total - self.cpu0[1]
         self.busy_pct = round(100 * (busy - self.cpu0[0]) / span, 1) if span else None
+        proc1 = proc_cpu(self.server_session)
+        self.proc = {k: proc1[k] - self.proc0[k] for k in proc1}
 
     def into(self, result: dict[str, Any]) -> dict[str, Any]:
         result["load_avg_before"] = self.load_avg
         result["machine_cpu_busy_pct"] = self.busy_pct
+        n = result.get("decisions") or 0
+        if n:
+            # PostgreSQL's figure is every backend's, ours and anyone else's during the phase.
+            result["postgres_cpu_ms_per_decision"] = round(
+                max(0.0, self.proc["postgres"]) / n * 1000, 3
+            )
+            if self.server_session is not None:
+                result["server_cpu_ms_per_decision"] = round(self.proc["server"] / n * 1000, 3)
         return result
 
 
@@ -459,11 +496,13 @@ async def bench_http(
         await c.open()
         pool.put_nowait(c)
     rng = random.Random(3)
-    # Warm-up: a few requests per connection (imports, caches, prepared statements).
+    # Warm-up: a few requests per connection (imports, caches, prepared statements), holds
+    # included: a worker's first P1 ticket loads the triage rules and the language model once.
     for n in range(connections * 3):
         c = await pool.get()
+        kind = "takeover" if n % 4 == 0 else "normal"
         body = json.dumps(
-            request_body(rng.randrange(users), 20_000_000 + n, "normal", datetime.now(UTC))
+            request_body(rng.randrange(users), 20_000_000 + n, kind, datetime.now(UTC))
         )
         await c.post("/api/v1/risk/withdrawals", body.encode(), headers)
         pool.put_nowait(c)
@@ -568,13 +607,15 @@ def run_db(args: argparse.Namespace, db: str) -> dict[str, Any]:
         server = start_server(url, port, args.workers)
         try:
             asyncio.run(wait_ready(port))
-            with Phase() as ph:
+            with Phase(server.pid) as ph:
                 cpu0 = os.times()
                 http = asyncio.run(
                     bench_http(port, args.users, args.rate, args.seconds, args.connections)
                 )
                 cpu1 = os.times()
-            http["client_cpu_s"] = round((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system), 2)
+            client = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
+            http["client_cpu_s"] = round(client, 2)
+            http["client_cpu_ms_per_decision"] = round(client / max(1, http["decisions"]) * 1000, 3)
             http["workers"] = args.workers
         finally:
             os.killpg(server.pid, signal.SIGTERM)

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
-from trustdesk.config import Environment
+from trustdesk.config import Environment, Settings
 from trustdesk.db import commit
 from trustdesk.deps import (
     AdminAgent,
@@ -25,6 +25,9 @@ from trustdesk.deps import (
 )
 from trustdesk.errors import AppError, Forbidden, NotFound, Unauthorized
 from trustdesk.exchange.api import ConnectorDep
+from trustdesk.exchange.chains import default_registry
+from trustdesk.exchange.connector import ExchangeConnector
+from trustdesk.exchange.sandbox import SandboxConnector
 from trustdesk.idempotency import run_idempotent
 from trustdesk.kit.pagination import Page, encode_cursor
 from trustdesk.models import Agent, AgentRole
@@ -56,7 +59,11 @@ class RiskNotConfigured(AppError):
     status_code = 503
 
 
-def get_risk_settings(request: Request) -> v.RiskSettings:
+# The scoring call's dependencies are `async def`: FastAPI runs a plain `def` dependency in a
+# thread pool, a thread hop per dependency per request on the hottest endpoint.
+
+
+async def get_risk_settings(request: Request) -> v.RiskSettings:
     settings = getattr(request.app.state, "risk_settings", None)
     return (
         settings
@@ -68,7 +75,7 @@ def get_risk_settings(request: Request) -> v.RiskSettings:
 RiskSettingsDep = Annotated[v.RiskSettings, Depends(get_risk_settings)]
 
 
-def get_email_sender(request: Request, settings: RiskSettingsDep) -> v.EmailSender:
+async def get_email_sender(request: Request, settings: RiskSettingsDep) -> v.EmailSender:
     sender = getattr(request.app.state, "risk_email_sender", None)
     return sender if sender is not None else v.email_sender_from(settings)
 
@@ -76,14 +83,38 @@ def get_email_sender(request: Request, settings: RiskSettingsDep) -> v.EmailSend
 EmailSenderDep = Annotated[v.EmailSender, Depends(get_email_sender)]
 
 
-def exchange_caller(
+async def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+async def get_scoring_connector(
+    request: Request, session: SessionDep, now: NowDep
+) -> ExchangeConnector:
+    """What `trustdesk.exchange.api.get_connector` gives, without its thread-pool hops."""
+    connector = getattr(request.app.state, "exchange_connector", None)
+    if connector is not None:
+        return connector  # type: ignore[no-any-return]
+    registry = getattr(request.app.state, "exchange_registry", None)
+    return SandboxConnector(
+        session, registry if registry is not None else default_registry(), lambda: now
+    )
+
+
+ScoringConnectorDep = Annotated[ExchangeConnector, Depends(get_scoring_connector)]
+
+
+async def exchange_caller(
+    request: Request,
     risk: RiskSettingsDep,
-    settings: SettingsDep,
     key: Annotated[str | None, Header(alias="X-Exchange-Key")] = None,
 ) -> None:
     """The exchange authenticates with its API key (constant-time comparison)."""
     expected = risk.exchange_api_key
-    if settings.env is Environment.production and (
+    if request.app.state.settings.env is Environment.production and (
         len(expected) < 32 or expected == v.DEV_EXCHANGE_API_KEY
     ):
         raise RiskNotConfigured("TRUSTDESK_RISK_EXCHANGE_API_KEY (32+ characters) is not set")
@@ -111,9 +142,9 @@ async def score_withdrawal(
     _: ExchangeCaller,
     session: SessionDep,
     now: NowDep,
-    connector: ConnectorDep,
+    connector: ScoringConnectorDep,
     risk: RiskSettingsDep,
-    settings: SettingsDep,
+    settings: AppSettingsDep,
     sender: EmailSenderDep,
 ) -> DecisionRead:
     """Decide on a withdrawal request: approve, step_up, hold or decline, with score and
