@@ -77,3 +77,53 @@ async def test_approve_without_recent_events_is_stored_before_the_answer(client,
         assert (
             await s.execute(select(func.count()).select_from(RiskVerification))
         ).scalar_one() == 0
+
+
+async def test_hold_answered_first_is_acted_on_once_afterwards(client, clock, maker):
+    from trustdesk.db import commit
+    from trustdesk.risk import service
+    from trustdesk.risk.schemas import WithdrawalIn
+    from trustdesk.risk.verification import LogEmailSender, RiskSettings
+
+    await build_history(client, clock)
+    data = WithdrawalIn.model_validate(
+        withdrawal(
+            "w-later",
+            device_id="dev-x",
+            ip="203.0.113.9",
+            country="BR",
+            asn=28573,
+            amount="4750",
+            to_address="TXhijacker000000000000000000000001",
+            login_at=(clock.now - timedelta(minutes=2)).isoformat(),
+        )
+    )
+    kw = dict(
+        connector=None,
+        email_sender=LogEmailSender(),
+        settings=RiskSettings(),
+        secret_key="test",
+        now=clock.now,
+    )
+    async with maker() as s:
+        answer = await service.score_withdrawal(s, data, act_after_answer=True, **kw)
+        await commit(s)
+    assert answer.decision in ("hold", "decline") and not answer.replayed
+    async with maker() as s:
+        row = await s.get(RiskAssessment, answer.assessment_id)
+        assert row.action_state == service.ACTING and row.ticket_id is None
+        assert row.signals and row.reasons  # every value stored with the answer
+    async with maker() as s:
+        assert await service.act_on_assessment(s, answer.assessment_id, **kw)
+        await commit(s)
+    async with maker() as s:
+        assert not await service.act_on_assessment(s, answer.assessment_id, **kw)
+        row = await s.get(RiskAssessment, answer.assessment_id)
+        # No connector: the exchange must hold it itself (it was answered "hold").
+        assert row.action_state in ("hold_requested", "declined") and row.ticket_id is not None
+        tickets = (
+            await s.execute(
+                select(func.count()).select_from(Ticket).where(Ticket.id == row.ticket_id)
+            )
+        ).scalar_one()
+        assert tickets == 1

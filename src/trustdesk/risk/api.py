@@ -4,10 +4,10 @@ and the security team's cases."""
 from __future__ import annotations
 
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
 from trustdesk.config import Environment, Settings
@@ -31,7 +31,7 @@ from trustdesk.exchange.sandbox import SandboxConnector
 from trustdesk.idempotency import run_idempotent
 from trustdesk.kit.pagination import Page, encode_cursor
 from trustdesk.models import Agent, AgentRole
-from trustdesk.models.risk import CaseStatus
+from trustdesk.models.risk import CaseStatus, RiskDecision
 from trustdesk.risk import cases, repository, service
 from trustdesk.risk import verification as v
 from trustdesk.risk.schemas import (
@@ -136,30 +136,71 @@ cases_router = APIRouter(prefix="/api/v1/security/cases", tags=["security cases 
 # -- the exchange ----------------------------------------------------------------------------
 
 
+async def _act_after_answer(
+    request: Request,
+    assessment_id: int,
+    *,
+    now: datetime,
+    email_sender: v.EmailSender,
+    settings: v.RiskSettings,
+    secret_key: str,
+) -> None:
+    """A hold's or decline's follow-up, in its own transaction, once the answer is sent."""
+    async with request.app.state.sessionmaker() as session:
+        connector = await get_scoring_connector(request, session, now)
+        await service.act_on_assessment(
+            session,
+            assessment_id,
+            connector=connector,
+            email_sender=email_sender,
+            settings=settings,
+            secret_key=secret_key,
+            now=now,
+        )
+        await commit(session)
+
+
 @exchange_router.post("/withdrawals", response_model=DecisionRead)
 async def score_withdrawal(
     data: WithdrawalIn,
     _: ExchangeCaller,
+    request: Request,
+    background: BackgroundTasks,
     session: SessionDep,
     now: NowDep,
-    connector: ScoringConnectorDep,
     risk: RiskSettingsDep,
     settings: AppSettingsDep,
     sender: EmailSenderDep,
 ) -> DecisionRead:
     """Decide on a withdrawal request: approve, step_up, hold or decline, with score and
     reasons. Show the customer only `customer_message`. Retrying the same withdrawal_id
-    returns the first decision (`replayed: true`)."""
+    returns the first decision (`replayed: true`).
+
+    The decision is stored (committed) before the answer. A hold's or decline's follow-up -
+    the hold through the connector, the P1 ticket, the customer's verification and e-mail -
+    runs right after the answer is sent, in its own transaction; the exchange must hold a
+    withdrawal it is answered "hold" for in any case."""
     result = await service.score_withdrawal(
         session,
         data,
         now=now,
-        connector=connector,
+        connector=await get_scoring_connector(request, session, now),
         email_sender=sender,
         settings=risk,
         secret_key=settings.secret_key,
+        act_after_answer=True,
     )
     await commit(session)
+    if result.decision in (RiskDecision.hold, RiskDecision.decline) and not result.replayed:
+        background.add_task(
+            _act_after_answer,
+            request,
+            result.assessment_id,
+            now=now,
+            email_sender=sender,
+            settings=risk,
+            secret_key=settings.secret_key,
+        )
     return result
 
 

@@ -389,6 +389,11 @@ async def assessment(session: AsyncSession, assessment_id: int) -> RiskAssessmen
     return await session.get(RiskAssessment, assessment_id)
 
 
+async def assessment_for_update(session: AsyncSession, assessment_id: int) -> RiskAssessment | None:
+    stmt = select(RiskAssessment).where(RiskAssessment.id == assessment_id).with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
 # -- customers -------------------------------------------------------------------------------
 
 

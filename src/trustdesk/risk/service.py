@@ -66,6 +66,10 @@ from trustdesk.tickets import service as tickets
 from trustdesk.tickets.schemas import TicketCreate
 
 HOLD_REASON = "risk_review"
+# A hold or decline answered before its follow-up (exchange hold, P1 ticket, verification,
+# e-mail) ran: `act_on_assessment` replaces it with the outcome. An assessment left in this
+# state (the process died in between) is visible and can be acted on again.
+ACTING = "acting"
 FRESH_FACTOR = timedelta(hours=72)
 # What we learnt from the exchange about a user we had never seen: kept a few minutes so a
 # burst of first requests asks the exchange once.
@@ -326,8 +330,14 @@ async def score_withdrawal(
     email_sender: v.EmailSender,
     settings: v.RiskSettings,
     secret_key: str,
+    act_after_answer: bool = False,
 ) -> DecisionRead:
     """Score one withdrawal request, store every value, and act on a hold or decline.
+
+    With `act_after_answer`, a hold or decline is stored with `action_state = "acting"` and
+    not acted on here: the caller commits, answers, then runs `act_on_assessment` in its own
+    transaction, so the exchange's answer does not wait for the ticket, the connector call
+    and the verification.
 
     Idempotent by withdrawal id: the exchange may retry and gets the first decision back.
 
@@ -387,6 +397,9 @@ async def score_withdrawal(
         created_at=now,
     )
     acting = verdict.decision in (RiskDecision.hold, RiskDecision.decline)
+    if acting and act_after_answer:
+        values["action_state"] = ACTING
+        acting = False  # answered now, acted on after the answer
     if autocommit and acting:
         # Nothing was written yet: start over on a transactional connection for the writes.
         await session.rollback()
@@ -423,6 +436,34 @@ async def score_withdrawal(
 
 
 # -- acting on a decision --------------------------------------------------------------------
+
+
+async def act_on_assessment(
+    session: AsyncSession,
+    assessment_id: int,
+    *,
+    connector: ExchangeConnector | None,
+    email_sender: v.EmailSender,
+    settings: v.RiskSettings,
+    secret_key: str,
+    now: datetime,
+) -> bool:
+    """The follow-up of a hold or decline stored as "acting": hold at the exchange, P1
+    ticket, verification, e-mail (after commit). False if it was already done."""
+    row = await repository.assessment_for_update(session, assessment_id)
+    if row is None or row.action_state != ACTING:
+        return False
+    row.action_state = None
+    await _act(
+        session,
+        row,
+        connector=connector,
+        email_sender=email_sender,
+        settings=settings,
+        secret_key=secret_key,
+        now=now,
+    )
+    return True
 
 
 def _internal_note(session: AsyncSession, ticket_id: int, body: str, now: datetime) -> None:
