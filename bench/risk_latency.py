@@ -23,7 +23,10 @@ For each database (PostgreSQL first: the primary figure; then SQLite):
    verification).
 
 Every phase reports the 1-minute load average before it and the share of the machine's CPU
-that was busy during it (all processes: server, PostgreSQL, client, and anyone else's).
+that was busy during it (all processes: server, PostgreSQL, client, and anyone else's), and
+CPU milliseconds per decision of each party (this process or the uvicorn workers, the
+PostgreSQL backends, the HTTP client): the load-independent cost that decides whether 2 cores
+can sustain the offered rate at all.
 The last line is one JSON object: p50 / p99 (ms) and throughput of the PostgreSQL HTTP run
 (or of the in-process open loop with --skip-http), plus every other figure.
 """
@@ -60,11 +63,11 @@ def machine_cpu() -> tuple[float, float]:
     return sum(fields) - idle, sum(fields)
 
 
-def proc_cpu(session_id: int | None = None) -> dict[str, float]:
-    """CPU seconds used so far by PostgreSQL's processes and by one process session (the
+def proc_cpu(session_id: int | None = None) -> dict[str, dict[int, float]]:
+    """CPU seconds used so far, per process, by PostgreSQL and by one process session (the
     uvicorn server and its workers), from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
-    out = {"postgres": 0.0, "server": 0.0}
+    out: dict[str, dict[int, float]] = {"postgres": {}, "server": {}}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -77,10 +80,16 @@ def proc_cpu(session_id: int | None = None) -> dict[str, float]:
         fields = raw[raw.rindex(")") + 2 :].split()
         cpu = (int(fields[11]) + int(fields[12])) / tick
         if name.startswith("postgres"):
-            out["postgres"] += cpu
+            out["postgres"][int(pid)] = cpu
         elif session_id is not None and int(fields[3]) == session_id:
-            out["server"] += cpu
+            out["server"][int(pid)] = cpu
     return out
+
+
+def cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between two snapshots by the processes alive at the end (new ones included;
+    a process that exited in between is not counted)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 class Phase:
@@ -100,7 +109,7 @@ class Phase:
         span = total - self.cpu0[1]
         self.busy_pct = round(100 * (busy - self.cpu0[0]) / span, 1) if span else None
         proc1 = proc_cpu(self.server_session)
-        self.proc = {k: proc1[k] - self.proc0[k] for k in proc1}
+        self.proc = {k: cpu_delta(self.proc0[k], proc1[k]) for k in proc1}
 
     def into(self, result: dict[str, Any]) -> dict[str, Any]:
         result["load_avg_before"] = self.load_avg
@@ -108,8 +117,10 @@ class Phase:
         n = result.get("decisions") or 0
         if n:
             # PostgreSQL's figure is every backend's, ours and anyone else's during the phase.
-            result["postgres_cpu_ms_per_decision"] = round(
-                max(0.0, self.proc["postgres"]) / n * 1000, 3
+            # Backends that exited during the phase are not counted (in-process phases
+            # measure their own before closing their pool).
+            result.setdefault(
+                "postgres_cpu_ms_per_decision", round(self.proc["postgres"] / n * 1000, 3)
             )
             if self.server_session is not None:
                 result["server_cpu_ms_per_decision"] = round(self.proc["server"] / n * 1000, 3)
@@ -341,6 +352,7 @@ async def bench_in_process(url: str, users: int, count: int) -> dict[str, Any]:
         now = datetime.now(UTC)
         body = request_body(rng.randrange(users), 9_000_000 + n, "normal", now)
         await _decide(maker, settings, sender, WithdrawalIn.model_validate(body), now)
+    pg_start = proc_cpu()["postgres"]  # the pool's backends exist now: warm-up opened them
     start = time.perf_counter()
     cpu_start = time.process_time()  # this process, all threads (aiosqlite's included)
     for n in range(count):
@@ -358,8 +370,10 @@ async def bench_in_process(url: str, users: int, count: int) -> dict[str, Any]:
         latencies.append(time.perf_counter() - t0)
     wall = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
+    pg = cpu_delta(pg_start, proc_cpu()["postgres"])  # before dispose() ends the backends
     await engine.dispose()
     result = summary(latencies, wall, errors)
+    result["postgres_cpu_ms_per_decision"] = round(pg / count * 1000, 3)
     # Load-independent cost: CPU per decision (this process only, not the database server).
     result["cpu_ms_per_decision"] = round(cpu / count * 1000, 3)
     result["capacity_2_cores"] = round(2 / (cpu / count), 1)
@@ -385,6 +399,7 @@ async def bench_in_process_open_loop(
     loop = asyncio.get_running_loop()
     t_start = loop.time() + 0.05
     cpu_start = time.process_time()
+    pg_start = proc_cpu()["postgres"]
 
     async def one(n: int, due: float) -> None:
         nonlocal errors
@@ -411,8 +426,10 @@ async def bench_in_process_open_loop(
     await asyncio.gather(*tasks)
     wall = loop.time() - t_start
     cpu = time.process_time() - cpu_start
+    pg = cpu_delta(pg_start, proc_cpu()["postgres"])
     await engine.dispose()
     result = summary(latencies, wall, errors)
+    result["postgres_cpu_ms_per_decision"] = round(pg / total * 1000, 3)
     result["offered_rate"] = rate
     result["process_cpu_ms_per_decision"] = round(cpu / total * 1000, 3)
     return result
