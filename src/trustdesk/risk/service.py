@@ -70,6 +70,10 @@ HOLD_REASON = "risk_review"
 # e-mail) ran: `act_on_assessment` replaces it with the outcome. An assessment left in this
 # state (the process died in between) is visible and can be acted on again.
 ACTING = "acting"
+# Where the decision's read and single INSERT run in autocommit mode (see score_withdrawal).
+# Not SQLite: its round trips are in-process, and switching aiosqlite's isolation level at
+# checkout and check-in costs two thread hops - measured ~0.9 ms more CPU per decision.
+AUTOCOMMIT_DIALECTS = frozenset({"postgresql"})
 FRESH_FACTOR = timedelta(hours=72)
 # What we learnt from the exchange about a user we had never seen: kept a few minutes so a
 # burst of first requests asks the exchange once.
@@ -347,7 +351,12 @@ async def score_withdrawal(
     INSERT is durable when it returns. A hold or decline (several rows that must land
     together: the assessment, the P1 ticket, the verification) drops that connection and does
     its writes in one ordinary transaction, as does a request carrying recent events."""
-    autocommit = not data.recent_events and not session.in_transaction()
+    autocommit = (
+        not data.recent_events
+        and not session.in_transaction()
+        and session.bind is not None
+        and session.bind.dialect.name in AUTOCOMMIT_DIALECTS
+    )
     if autocommit:
         await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     else:
