@@ -12,9 +12,10 @@ For each database (PostgreSQL first: the primary figure; then SQLite):
 3. sequential: `risk.service.score_withdrawal` on a real session (history query, every value
    stored, commit), one decision after another: CPU per decision of this process, without HTTP.
 4. in-process open loop: the same service call, one session per decision, committed, offered
-   at `--rate` per second for `--seconds` by an open-loop scheduler in one process: each
-   decision is due at its scheduled time and its latency counts from that time, so queueing
-   counts.
+   at `--rate` per second for `--seconds` by open-loop schedulers in `--procs` processes (2,
+   like the server's workers: one Python process uses one core), each taking its share of
+   the rate: each decision is due at its scheduled time and its latency counts from that
+   time, so queueing counts.
 5. http: starts `uvicorn trustdesk.asgi:app --workers 2` on 127.0.0.1 (a free port), then
    sends POST /api/v1/risk/withdrawals open-loop at `--rate` per second for `--seconds`, latency
    from the scheduled send time. Keep-alive connections, a tiny HTTP/1.1 client so the load
@@ -110,6 +111,11 @@ class Phase:
         self.busy_pct = round(100 * (busy - self.cpu0[0]) / span, 1) if span else None
         proc1 = proc_cpu(self.server_session)
         self.proc = {k: cpu_delta(self.proc0[k], proc1[k]) for k in proc1}
+        before = self.proc0["server"]
+        self.proc_by_pid = sorted(
+            (round(cpu - before.get(pid, 0.0), 2) for pid, cpu in proc1["server"].items()),
+            reverse=True,
+        )
 
     def into(self, result: dict[str, Any]) -> dict[str, Any]:
         result["load_avg_before"] = self.load_avg
@@ -123,7 +129,10 @@ class Phase:
                 "postgres_cpu_ms_per_decision", round(self.proc["postgres"] / n * 1000, 3)
             )
             if self.server_session is not None:
-                result["server_cpu_ms_per_decision"] = round(self.proc["server"] / n * 1000, 3)
+                result.setdefault("server_cpu_s_by_process", self.proc_by_pid)
+                result.setdefault(
+                    "server_cpu_ms_per_decision", round(self.proc["server"] / n * 1000, 3)
+                )
         return result
 
 
@@ -380,24 +389,27 @@ async def bench_in_process(url: str, users: int, count: int) -> dict[str, Any]:
     return result
 
 
-async def bench_in_process_open_loop(
-    url: str, users: int, rate: float, seconds: float
+async def _open_loop_share(
+    url: str, users: int, rate: float, seconds: float, start_at: float, seed: int
 ) -> dict[str, Any]:
-    """Decisions offered at a fixed rate, one session each, committed; latency from the due
-    time (a decision that waits for the event loop or a pool connection counts the wait)."""
+    """One process's share of the open loop: raw latencies and CPU."""
     from trustdesk.risk.schemas import WithdrawalIn
 
     engine, maker, settings, sender = _in_process_setup(url)
-    rng = random.Random(4)
-    for n in range(20):
+    rng = random.Random(seed)
+
+    async def warm(n: int) -> None:
         now = datetime.now(UTC)
         body = request_body(rng.randrange(users), 30_000_000 + n, "normal", now)
         await _decide(maker, settings, sender, WithdrawalIn.model_validate(body), now)
+
+    for batch in range(3):  # concurrent, so the pool opens its connections before the clock
+        await asyncio.gather(*(warm(batch * 100 + i) for i in range(12)))
     latencies: list[float] = []
     errors = 0
     total = int(rate * seconds)
     loop = asyncio.get_running_loop()
-    t_start = loop.time() + 0.05
+    t_start = loop.time() + max(0.05, start_at - time.time())  # the processes start together
     cpu_start = time.process_time()
     pg_start = proc_cpu()["postgres"]
 
@@ -428,9 +440,36 @@ async def bench_in_process_open_loop(
     cpu = time.process_time() - cpu_start
     pg = cpu_delta(pg_start, proc_cpu()["postgres"])
     await engine.dispose()
-    result = summary(latencies, wall, errors)
+    return {"latencies": latencies, "wall": wall, "errors": errors, "cpu": cpu, "pg": pg}
+
+
+def _open_loop_child(args: tuple[Any, ...]) -> dict[str, Any]:
+    return asyncio.run(_open_loop_share(*args))
+
+
+def bench_in_process_open_loop(
+    url: str, users: int, rate: float, seconds: float, procs: int
+) -> dict[str, Any]:
+    """Decisions offered at a fixed total rate, one session each, committed; latency from
+    the due time (a decision that waits for the event loop or a pool connection counts the
+    wait). `procs` processes (like the server's workers: one Python process uses one core)
+    each take rate / procs on their own schedule, all starting at the same instant."""
+    import multiprocessing
+
+    start_at = time.time() + 3.0  # after every child has connected and warmed up
+    jobs = [(url, users, rate / procs, seconds, start_at, 4 + i) for i in range(procs)]
+    with multiprocessing.get_context("fork").Pool(procs) as pool:
+        shares = pool.map(_open_loop_child, jobs)
+    latencies = [x for share in shares for x in share["latencies"]]
+    total = len(latencies)
+    errors = sum(share["errors"] for share in shares)
+    result = summary(latencies, max(share["wall"] for share in shares), errors)
+    # Each process saw every backend's CPU over the same window: the largest is the total.
+    pg = max(share["pg"] for share in shares)
     result["postgres_cpu_ms_per_decision"] = round(pg / total * 1000, 3)
     result["offered_rate"] = rate
+    result["processes"] = procs
+    cpu = sum(share["cpu"] for share in shares)
     result["process_cpu_ms_per_decision"] = round(cpu / total * 1000, 3)
     return result
 
@@ -502,7 +541,7 @@ async def wait_ready(port: int, limit_s: float = 60) -> None:
 
 
 async def bench_http(
-    port: int, users: int, rate: float, seconds: float, connections: int
+    port: int, users: int, rate: float, seconds: float, connections: int, server_session: int
 ) -> dict[str, Any]:
     from trustdesk.risk.verification import get_risk_settings
 
@@ -512,6 +551,9 @@ async def bench_http(
         c = Conn(port)
         await c.open()
         pool.put_nowait(c)
+        # Spread the connections over the workers: a burst of connects is mostly accepted by
+        # whichever worker wakes first, and keep-alive pins each connection to its worker.
+        await asyncio.sleep(0.02)
     rng = random.Random(3)
     # Warm-up: a few requests per connection (imports, caches, prepared statements), holds
     # included: a worker's first P1 ticket loads the triage rules and the language model once.
@@ -530,6 +572,7 @@ async def bench_http(
     total = int(rate * seconds)
     loop = asyncio.get_running_loop()
     t_start = loop.time() + 0.05
+    cpu0 = proc_cpu(server_session)  # after the warm-up: the measured window only
 
     async def one(n: int, due: float) -> None:
         nonlocal errors
@@ -567,9 +610,17 @@ async def bench_http(
         c = pool.get_nowait()
         if c.writer is not None:
             c.writer.close()
+    cpu1 = proc_cpu(server_session)
     result = summary(latencies, wall, errors)
     result["offered_rate"] = rate
     result["decision_mix"] = decisions
+    for party in ("server", "postgres"):
+        used = cpu_delta(cpu0[party], cpu1[party])
+        result[f"{party}_cpu_ms_per_decision"] = round(used / max(1, total) * 1000, 3)
+    result["server_cpu_s_by_process"] = sorted(
+        (round(cpu - cpu0["server"].get(pid, 0.0), 2) for pid, cpu in cpu1["server"].items()),
+        reverse=True,
+    )
     return result
 
 
@@ -612,10 +663,11 @@ def run_db(args: argparse.Namespace, db: str) -> dict[str, Any]:
         f"errors {seq['errors']}, load {ph.load_avg}, machine busy {ph.busy_pct}%)"
     )
     with Phase() as ph:
-        loop = asyncio.run(bench_in_process_open_loop(url, args.users, args.rate, args.seconds))
+        loop = bench_in_process_open_loop(url, args.users, args.rate, args.seconds, args.procs)
     result["in_process"] = ph.into(loop)
     log(
-        f"[{db}] in-process @ {args.rate}/s: p50 {loop['p50']} ms  p99 {loop['p99']} ms  "
+        f"[{db}] in-process @ {args.rate}/s ({args.procs} processes): p50 {loop['p50']} ms  "
+        f"p99 {loop['p99']} ms  "
         f"throughput {loop['throughput']}/s  errors {loop['errors']}  "
         f"(load {ph.load_avg}, machine busy {ph.busy_pct}%)"
     )
@@ -627,7 +679,9 @@ def run_db(args: argparse.Namespace, db: str) -> dict[str, Any]:
             with Phase(server.pid) as ph:
                 cpu0 = os.times()
                 http = asyncio.run(
-                    bench_http(port, args.users, args.rate, args.seconds, args.connections)
+                    bench_http(
+                        port, args.users, args.rate, args.seconds, args.connections, server.pid
+                    )
                 )
                 cpu1 = os.times()
             client = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
@@ -655,6 +709,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--procs", type=int, default=2, help="in-process open loop: processes sharing the rate"
+    )
     parser.add_argument("--pure", type=int, default=5000, help="pure evaluations")
     parser.add_argument("--in-process", type=int, default=1000, help="sequential decisions")
     parser.add_argument("--db", choices=("both", "postgres", "sqlite"), default="both")
