@@ -27,8 +27,9 @@ from trustdesk.config import DEV_CUSTOMER_TOKEN_SECRET, Settings
 from trustdesk.db import commit
 from trustdesk.exchange.sandbox.store import load_demo_sandbox
 from trustdesk.kit.clock import utcnow
+from trustdesk.knowledge.service import load_demo_articles
 from trustdesk.models.agent import AgentRole, Presence
-from trustdesk.web import assistant_bridge, i18n, knowledge_bridge
+from trustdesk.web import i18n
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -123,10 +124,7 @@ async def _seed(maker, language: str) -> None:
     now = utcnow()
     async with maker() as session:
         await load_demo_sandbox(session, now)
-        if knowledge_bridge.available():
-            from trustdesk.knowledge.service import load_demo_articles
-
-            await load_demo_articles(session, now)
+        await load_demo_articles(session, now)
         await commit(session)
     # Away at first, so the customer's ticket waits in the queue (position and wait shown).
     await make_agent(
@@ -186,14 +184,10 @@ async def test_customer_agent_and_lead_in_the_browser(live_server, browser, make
     assert await html.get_attribute("lang") == language
 
     # The pending deposit: "N of M confirmations, about K minutes".
-    if assistant_bridge.available():
-        question = {"ar": "أين إيداعي؟ لم يصل بعد", "zh-CN": "我的充值还没到账"}[language]
-        await customer.fill("[data-testid=chat-input]", question)
-        await customer.locator("form.composer button[type=submit]").click()
-        facts = customer.locator("[data-testid=confirmations]").last
-    else:
-        await customer.locator("[data-testid=check-deposit]").click()
-        facts = customer.locator("[data-testid=diagnosis] .fact")
+    question = {"ar": "أين إيداعي؟ لم يصل بعد", "zh-CN": "我的充值还没到账"}[language]
+    await customer.fill("[data-testid=chat-input]", question)
+    await customer.locator("form.composer button[type=submit]").click()
+    facts = customer.locator("[data-testid=confirmations]").last
     await facts.wait_for(timeout=TIMEOUT_MS)
     # The sandbox chain keeps confirming in real time: read the count the page shows.
     progress = customer.locator("progress").last
@@ -254,12 +248,12 @@ async def test_customer_agent_and_lead_in_the_browser(live_server, browser, make
     await customer.goto(f"{base}/app/help")
     await _shot(customer, f"{tag}-customer-help")
     article = customer.locator("[data-testid=help-articles] a").first
-    if knowledge_bridge.available() and await article.count():
-        await article.click()
-        await customer.locator("article.article").wait_for(timeout=TIMEOUT_MS)
-        await customer.locator("[data-testid=helpful-yes]").click()
-        await customer.locator(".feedback [role=status]").wait_for(timeout=TIMEOUT_MS)
-        await _shot(customer, f"{tag}-customer-help-article")
+    assert await article.count(), "the demo help center lists articles"
+    await article.click()
+    await customer.locator("article.article").wait_for(timeout=TIMEOUT_MS)
+    await customer.locator("[data-testid=helpful-yes]").click()
+    await customer.locator(".feedback [role=status]").wait_for(timeout=TIMEOUT_MS)
+    await _shot(customer, f"{tag}-customer-help-article")
     await customer.goto(f"{base}/app/check?value=https://binance-support-help.example")
     await customer.locator("[data-testid=channel-verdict]").wait_for(timeout=TIMEOUT_MS)
     await _shot(customer, f"{tag}-customer-channel-check")

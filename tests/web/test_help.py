@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from trustdesk.db import commit
-from trustdesk.web import knowledge_bridge
-
-pytestmark = pytest.mark.skipif(
-    not knowledge_bridge.available(), reason="trustdesk.knowledge is not installed"
-)
 
 
 async def _articles(maker, clock) -> None:

@@ -1,48 +1,29 @@
-"""The chat page's link to the assistant (trustdesk.assistant), when it is installed.
-
-The assistant is built by another team; until its service exists the chat falls back to a
-person-only conversation (a ticket). Imports are deferred so this package never fails to load.
-"""
+"""The chat page's calls into the assistant: start or continue a conversation from a form."""
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-from typing import Any
+from datetime import datetime
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trustdesk.assistant import service
+from trustdesk.assistant.schemas import ButtonAction, ConversationRead, ConversationStart
+from trustdesk.exchange.chains import ChainRegistry
+from trustdesk.exchange.connector import ExchangeConnector
 from trustdesk.models import Customer
 
-REQUIRED = ("Context", "start_conversation", "send_message", "run_action", "request_handoff")
 
-
-def _service() -> ModuleType | None:
-    try:
-        module = importlib.import_module("trustdesk.assistant.service")
-        importlib.import_module("trustdesk.assistant.schemas")
-    except ImportError:
-        return None
-    return module if all(hasattr(module, name) for name in REQUIRED) else None
-
-
-def available() -> bool:
-    return _service() is not None
-
-
-def context(request: Request, connector: Any, registry: Any) -> Any:
-    service = _service()
-    assert service is not None
+def context(
+    request: Request, connector: ExchangeConnector, registry: ChainRegistry
+) -> service.Context:
     llm = getattr(request.app.state, "assistant_llm", None)
     return service.Context(connector=connector, registry=registry, llm=llm)
 
 
 async def conversation(
-    session: AsyncSession, customer: Customer, conversation_id: int, now: Any
-) -> Any:
-    service = _service()
-    assert service is not None
+    session: AsyncSession, customer: Customer, conversation_id: int, now: datetime
+) -> ConversationRead:
     return await service.get_conversation(session, customer, conversation_id, now=now)
 
 
@@ -51,17 +32,14 @@ async def say(
     customer: Customer,
     conversation_id: int | None,
     text: str,
-    ctx: Any,
+    ctx: service.Context,
     *,
     language: str | None,
-    now: Any,
+    now: datetime,
 ) -> int:
     """Send the customer's line (starting a conversation if needed); the conversation id."""
-    service = _service()
-    assert service is not None
     if conversation_id is None:
-        schemas = importlib.import_module("trustdesk.assistant.schemas")
-        start = schemas.ConversationStart(text=text, language=language)
+        start = ConversationStart(text=text, language=language)
         read = await service.start_conversation(session, customer, start, ctx, now=now)
         return int(read.id)
     await service.send_message(session, customer, conversation_id, text, ctx, now=now)
@@ -69,14 +47,14 @@ async def say(
 
 
 async def press(
-    session: AsyncSession, customer: Customer, conversation_id: int, action: str, ctx: Any, now: Any
+    session: AsyncSession,
+    customer: Customer,
+    conversation_id: int,
+    action: str,
+    ctx: service.Context,
+    now: datetime,
 ) -> None:
-    service = _service()
-    assert service is not None
-    schemas = importlib.import_module("trustdesk.assistant.schemas")
-    await service.run_action(
-        session, customer, conversation_id, schemas.ButtonAction(action), ctx, now=now
-    )
+    await service.run_action(session, customer, conversation_id, ButtonAction(action), ctx, now=now)
 
 
 async def handoff(
@@ -84,13 +62,11 @@ async def handoff(
     customer: Customer,
     conversation_id: int | None,
     text: str,
-    ctx: Any,
+    ctx: service.Context,
     *,
     language: str | None,
-    now: Any,
+    now: datetime,
 ) -> int:
-    service = _service()
-    assert service is not None
     if conversation_id is None:
         conversation_id = await say(session, customer, None, text, ctx, language=language, now=now)
     await service.request_handoff(session, customer, conversation_id, ctx, now=now)

@@ -256,16 +256,13 @@ async def customer_chat(
     session: SessionDep,
     customer: PageCustomer,
     now: NowDep,
-    connector: ConnectorDep,
-    registry: RegistryDep,
-    check: str | None = None,
     flash: str | None = None,
 ) -> HTMLResponse:
-    """The chat: the assistant when installed, a person on request, account facts inline."""
+    """The chat: the assistant, a person on request, account facts inline."""
     language = _customer_language(request, customer)
     conversation = None
     conversation_id = _conversation_id(request)
-    if assistant_bridge.available() and conversation_id is not None:
+    if conversation_id is not None:
         try:
             conversation = await assistant_bridge.conversation(
                 session, customer, conversation_id, now
@@ -274,9 +271,6 @@ async def customer_chat(
             conversation = None
     ticket = None if conversation is not None else await _chat_ticket(session, customer)
     detail = await ticket_views.customer_detail(session, ticket, now=now) if ticket else None
-    diagnosis = None
-    if check == "deposit":
-        diagnosis = await _deposit_diagnosis(connector, registry, customer, now, txid=None)
     await commit(session)
     return render(
         request,
@@ -287,8 +281,6 @@ async def customer_chat(
             "section": "chat",
             "conversation": conversation,
             "ticket": detail,
-            "diagnosis": diagnosis,
-            "assistant_ready": assistant_bridge.available(),
             "flash": flash,
             "now": now,
             "events": "/app/events",
@@ -319,23 +311,6 @@ async def _deposit_diagnosis(
     }
 
 
-async def _ticket_chat_line(
-    session: SessionDep, customer: Customer, body: str, *, now: datetime
-) -> None:
-    """Without the assistant, the chat is a conversation with a person: a ticket."""
-    ticket = await _chat_ticket(session, customer)
-    if ticket is None:
-        data = TicketCreate(
-            subject=body[:80], body=body[:20_000], channel=Channel.chat, tags=["chat"]
-        )
-        await tickets_service.create_ticket(session, customer, data, now=now, actor=customer)
-    else:
-        locked = await tickets_service.get_customer_ticket(
-            session, customer, ticket.id, for_update=True
-        )
-        await tickets_service.add_customer_message(session, locked, customer, body, now=now)
-
-
 @router.post("/app/chat/messages")
 async def customer_chat_message(
     request: Request,
@@ -354,20 +329,11 @@ async def customer_chat_message(
         return response
     language = _customer_language(request, customer)
     try:
-        if assistant_bridge.available():
-            ctx = assistant_bridge.context(request, connector, registry)
-            conversation_id = await assistant_bridge.say(
-                session,
-                customer,
-                _conversation_id(request),
-                text,
-                ctx,
-                language=language,
-                now=now,
-            )
-            _remember_conversation(request, response, conversation_id)
-        else:
-            await _ticket_chat_line(session, customer, text, now=now)
+        ctx = assistant_bridge.context(request, connector, registry)
+        conversation_id = await assistant_bridge.say(
+            session, customer, _conversation_id(request), text, ctx, language=language, now=now
+        )
+        _remember_conversation(request, response, conversation_id)
     except AppError as exc:
         return _see_other(_with_flash("/app/chat", exc.detail))
     await commit(session)
@@ -386,7 +352,7 @@ async def customer_chat_action(
 ) -> Response:
     """A flow button of the assistant's last answer (freeze my account, start a recovery…)."""
     conversation_id = _conversation_id(request)
-    if not assistant_bridge.available() or conversation_id is None:
+    if conversation_id is None:
         return _see_other("/app/chat")
     try:
         ctx = assistant_bridge.context(request, connector, registry)
@@ -414,20 +380,11 @@ async def customer_ask_human(
     body = message.strip()[:4000] or _("I would like to talk to a person.")
     response = _see_other("/app/chat")
     try:
-        if assistant_bridge.available():
-            ctx = assistant_bridge.context(request, connector, registry)
-            conversation_id = await assistant_bridge.handoff(
-                session,
-                customer,
-                _conversation_id(request),
-                body,
-                ctx,
-                language=language,
-                now=now,
-            )
-            _remember_conversation(request, response, conversation_id)
-        else:
-            await _ticket_chat_line(session, customer, body, now=now)
+        ctx = assistant_bridge.context(request, connector, registry)
+        conversation_id = await assistant_bridge.handoff(
+            session, customer, _conversation_id(request), body, ctx, language=language, now=now
+        )
+        _remember_conversation(request, response, conversation_id)
     except AppError as exc:
         return _see_other(_with_flash("/app/chat", exc.detail))
     await commit(session)
@@ -454,14 +411,6 @@ async def customer_help(
 ) -> HTMLResponse:
     """Help center: categories, search, and the articles of a category."""
     language = _customer_language(request, customer)
-    if not knowledge_bridge.available():
-        await commit(session)
-        return render(
-            request,
-            "web/unavailable.html",
-            language,
-            {"customer": customer, "section": "help", "feature": "help"},
-        )
     category = category or None
     try:
         categories = await knowledge_bridge.categories(session, language)
@@ -503,8 +452,6 @@ async def customer_help_article(
     rated: bool = False,
 ) -> Response:
     language = _customer_language(request, customer)
-    if not knowledge_bridge.available():
-        return _see_other("/app/help")
     article = await knowledge_bridge.article(session, article_language, slug)
     await commit(session)
     return render(
@@ -534,8 +481,6 @@ async def customer_rate_article(
 ) -> Response:
     """Was this helpful? One vote per customer and article version."""
     url = f"/app/help/{quote(article_language)}/{quote(slug)}"
-    if not knowledge_bridge.available():
-        return _see_other("/app/help")
     try:
         await knowledge_bridge.rate(session, article_language, slug, helpful, customer, now)
     except AppError as exc:
