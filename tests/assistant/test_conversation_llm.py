@@ -27,6 +27,7 @@ from trustdesk.assistant.llm import (
 from trustdesk.config import Settings
 from trustdesk.db import commit
 from trustdesk.exchange.sandbox import load_demo_sandbox
+from trustdesk.knowledge.service import load_demo_articles
 from trustdesk.models.assistant import ConversationMessage
 
 BASE = "/api/v1/assistant/conversations"
@@ -116,10 +117,9 @@ def test_llm_is_off_by_default():
 
 @pytest.fixture
 async def demo_data(maker, clock):
-    knowledge = pytest.importorskip("trustdesk.knowledge.service")
     async with maker() as session:
         await load_demo_sandbox(session, clock.now)
-        await knowledge.load_demo_articles(session, clock.now)
+        await load_demo_articles(session, clock.now)
         await commit(session)
 
 

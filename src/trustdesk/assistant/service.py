@@ -10,7 +10,6 @@ assistant stops answering: messages go to the ticket.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import re
 import threading
@@ -57,6 +56,7 @@ from trustdesk.exchange import service as exchange
 from trustdesk.exchange.chains import ChainRegistry, RegistryError
 from trustdesk.exchange.connector import ExchangeConnector
 from trustdesk.exchange.types import SecurityEventKind, WithdrawalStatus
+from trustdesk.knowledge.service import search_articles
 from trustdesk.models import Customer, Ticket
 from trustdesk.models.assistant import (
     Conversation,
@@ -184,15 +184,6 @@ def _register(book: FlowBook) -> ChannelRegister:
     if id(book) not in _registers:
         _registers[id(book)] = channel_register(book)
     return _registers[id(book)]
-
-
-def _knowledge_search() -> Any:
-    """`trustdesk.knowledge.service.search_articles`, or None while it is not installed."""
-    try:
-        module = importlib.import_module("trustdesk.knowledge.service")
-    except ImportError:
-        return None
-    return getattr(module, "search_articles", None)
 
 
 def _high_value(book: FlowBook, asset: str | None, amount: Any) -> bool:
@@ -422,11 +413,8 @@ class _Effects:
         return {"verdict": "listed", "count": len(items), "items": items, "facts": {"fees": items}}
 
     async def _lookup_kb(self, ctx: dict[str, Any]) -> dict[str, Any]:
-        search = _knowledge_search()
-        if search is None:
-            return {"verdict": "unavailable", "count": 0, "items": []}
         try:
-            hits = await search(self.session, ctx["text"], ctx["language"], limit=3)
+            hits = await search_articles(self.session, ctx["text"], ctx["language"], limit=3)
         except Exception as exc:  # the knowledge base must never break a conversation
             log.warning("knowledge search failed: %s", exc)
             return {"verdict": "unavailable", "count": 0, "items": []}
