@@ -531,16 +531,21 @@ async def test_rule_sets_are_versioned(client, clock, maker):
 
 
 async def test_lookalike_contact_feeds_the_score(client, clock, maker):
-    from trustdesk.risk.repository import record_lookalike_contact
+    from trustdesk.models import Customer
+    from trustdesk.models.trust import LookalikeContact
 
     await build_history(client, clock)
     async with maker() as s:
-        record_lookalike_contact(
-            s,
-            user_id=USER,
-            channel="binance-support.help",
-            at=clock.now - timedelta(days=1),
-            source="test",
+        customer = Customer(external_id=USER)
+        s.add(customer)
+        await s.flush()
+        s.add(
+            LookalikeContact(
+                customer_id=customer.id,
+                value="binance-support.help",
+                kind="domain",
+                at=clock.now - timedelta(days=1),
+            )
         )
         await s.commit()
     r = await client.post(

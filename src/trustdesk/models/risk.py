@@ -112,24 +112,6 @@ class RiskAssessment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class RiskContact(Base):
-    """A contact between a user and a look-alike (impersonating) support channel.
-
-    Written by the anti-phishing side (inbound message scanning, channel checks) through
-    `trustdesk.risk.repository.record_lookalike_contact`; read by the scoring as a signal.
-    """
-
-    __tablename__ = "risk_contacts"
-    __table_args__ = (Index("ix_risk_contacts_user_at", "user_id", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(128))
-    channel: Mapped[str] = mapped_column(String(500))
-    kind: Mapped[str] = mapped_column(String(32), default="lookalike")
-    source: Mapped[str] = mapped_column(String(64), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
 class RiskTotpSecret(Base):
     """A customer's TOTP secret for step-up verification."""
 

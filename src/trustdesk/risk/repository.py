@@ -4,8 +4,8 @@ History reads are bounded (a time window and a row limit) and served by the
 (user_id, at|created_at) indexes, so scoring costs the same for a user with ten withdrawals
 and one with ten thousand.
 
-Look-alike contacts: the anti-phishing side records a user's contact with an impersonating
-channel with `record_lookalike_contact`; scoring reads them with `lookalike_contacts`.
+Look-alike contacts are recorded once, by the anti-phishing side (`trustdesk.trust`, table
+`lookalike_contacts`, per customer); scoring reads them here by the exchange's user id.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from trustdesk.models import Customer, Ticket
 from trustdesk.models.risk import (
     CaseStatus,
     RiskAssessment,
-    RiskContact,
     RiskDecision,
     RiskEvent,
     RiskRuleSet,
@@ -45,6 +44,7 @@ from trustdesk.models.risk import (
     SecurityCaseNote,
     VerificationStatus,
 )
+from trustdesk.models.trust import LookalikeContact
 from trustdesk.risk.signals import PastWithdrawal, SeenEvent, UserHistory
 
 HISTORY_LIMIT = 200
@@ -153,22 +153,13 @@ async def lookalike_contacts(
 ) -> list[datetime]:
     """When the user was in contact with a look-alike support channel, newest first."""
     stmt = (
-        select(RiskContact.at)
-        .where(RiskContact.user_id == user_id, RiskContact.at >= since)
-        .order_by(RiskContact.at.desc())
+        select(LookalikeContact.at)
+        .join(Customer, Customer.id == LookalikeContact.customer_id)
+        .where(Customer.external_id == user_id, LookalikeContact.at >= since)
+        .order_by(LookalikeContact.at.desc())
         .limit(HISTORY_LIMIT)
     )
     return list((await session.execute(stmt)).scalars().all())
-
-
-def record_lookalike_contact(
-    session: AsyncSession, *, user_id: str, channel: str, at: datetime, source: str = ""
-) -> RiskContact:
-    """Record that exchange user `user_id` (the exchange's id, = Customer.external_id) was in
-    contact with the look-alike `channel` (a domain, address, handle). The caller commits."""
-    contact = RiskContact(user_id=user_id, channel=channel[:500], source=source[:64], at=at)
-    session.add(contact)
-    return contact
 
 
 async def under_review(session: AsyncSession, user_id: str) -> bool:
@@ -237,10 +228,11 @@ def _scoring_statement() -> Any:
         .limit(HISTORY_LIMIT)
         .subquery()
     )
-    c = RiskContact
+    c = LookalikeContact
     contacts = (
         select(literal("c").label("src"), c.at)
-        .where(c.user_id == user_id, c.at >= bindparam("contacts_since"))
+        .join(Customer, Customer.id == c.customer_id)
+        .where(Customer.external_id == user_id, c.at >= bindparam("contacts_since"))
         .order_by(c.at.desc())
         .limit(HISTORY_LIMIT)
         .subquery()

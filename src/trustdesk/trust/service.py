@@ -36,7 +36,6 @@ from trustdesk.risk.register import (
     RegisterEntry,
     normalize_channel,
 )
-from trustdesk.risk.repository import record_lookalike_contact
 from trustdesk.risk.tracing import (
     ChainGraph,
     StartKind,
@@ -400,12 +399,9 @@ async def scan_inbound_message(
     now: datetime,
 ) -> list[LookalikeWarning]:
     """Find look-alikes of official channels in a customer's message, record each as a contact
-    (`lookalike_contacts`, read by risk scoring) and return the warnings to show.
-
-    Each contact is also written through `trustdesk.risk.repository.record_lookalike_contact`
-    (keyed by the exchange's user id), which withdrawal scoring reads as a signal. Call it on
-    every inbound customer message (ticket and chat). Returns [] when the text mentions none;
-    flushes, never commits.
+    (`lookalike_contacts`, which withdrawal scoring reads as a signal) and return the warnings
+    to show. Call it on every inbound customer message (ticket and chat). Returns [] when the
+    text mentions none; flushes, never commits.
     """
     loaded = await current_register(session)
     verdicts = find_lookalikes_in_text(text, loaded.register)
@@ -413,13 +409,6 @@ async def scan_inbound_message(
         return []
     customer = await _customer(session, customer_id)
     language = customer.language or "en"
-    source = (
-        f"ticket:{ticket_id}"
-        if ticket_id is not None
-        else f"chat:{conversation_id}"
-        if conversation_id is not None
-        else "message"
-    )
     warnings: list[LookalikeWarning] = []
     for v in verdicts:
         shown = _display(v, v.normalized)[:512]
@@ -437,11 +426,6 @@ async def scan_inbound_message(
             at=now,
         )
         session.add(contact)
-        # Withdrawal scoring reads its own table, keyed by the exchange's user id, in one round
-        # trip with the rest of the user's history: the contact is written there as well.
-        record_lookalike_contact(
-            session, user_id=customer.external_id, channel=shown, at=now, source=source
-        )
         await session.flush()
         customer_text, agent_text = _texts(
             shown, str(v.kind), v.matched_official, reasons, v.score, language
