@@ -103,18 +103,22 @@ async def test_vip_ticket_goes_to_vip_desk_and_never_waits_behind_standard(
     detail = (await client.get(f"/api/v1/tickets/{vip['id']}", headers=headers)).json()
     assert detail["queue"] == "vip"
     assert detail["vip"] is True
-    # The VIP agent took a standard ticket first (the VIP came later) — when they free up,
-    # the VIP ticket is served before the older standard ones.
-    if detail["assignee_id"] is None:
-        mine = (
-            await client.get(f"/api/v1/tickets?assignee_id={vip_agent.id}", headers=headers)
-        ).json()["items"]
-        vip_headers = await login(client, "vip@x.io")
-        await client.patch(
-            f"/api/v1/tickets/{mine[0]['id']}", headers=vip_headers, json={"status": "resolved"}
-        )
-        detail = (await client.get(f"/api/v1/tickets/{vip['id']}", headers=headers)).json()
+    # Both agents are busy with standard tickets, so the VIP waits first in line on its desk,
+    # not behind the standard ticket that has waited longer.
+    assert detail["assignee_id"] is None
+    assert vip["estimate"]["queue_position"] == 1
+    mine = (
+        await client.get(f"/api/v1/tickets?assignee_id={vip_agent.id}", headers=headers)
+    ).json()["items"]
+    vip_headers = await login(client, "vip@x.io")
+    await client.patch(
+        f"/api/v1/tickets/{mine[0]['id']}", headers=vip_headers, json={"status": "resolved"}
+    )
+    # Freed, the VIP agent gets the VIP ticket before the older standard one.
+    detail = (await client.get(f"/api/v1/tickets/{vip['id']}", headers=headers)).json()
     assert detail["assignee_id"] == vip_agent.id
+    waiting = (await client.get("/api/v1/tickets?unassigned=true", headers=headers)).json()
+    assert [t["vip"] for t in waiting["items"]] == [False]
 
 
 async def test_vip_queue_position_ignores_standard_queue(client, maker, clock, customer_token):

@@ -36,9 +36,6 @@ async def test_default_first_response_target_is_3_minutes_hard_max_10(
     ticket = await open_ticket(client, customer_token("c1"), body="How do I change my nickname?")
     detail = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
     first = next(m for m in detail["sla"] if m["metric"] == "first_response")
-    assert datetime.fromisoformat(first["due_at"]) - created == (clock.now - created) + (
-        datetime.fromisoformat(first["due_at"]) - clock.now
-    )
     assert (datetime.fromisoformat(first["due_at"]) - created).total_seconds() == 180
     assert (datetime.fromisoformat(first["hard_due_at"]) - created).total_seconds() == 600
 
