@@ -9,8 +9,10 @@ demo staff: ten online agents over tier1/tier2/vip/security, so routing does rea
 1. measures the raw INSERT rate of that database: asyncpg, one connection per client, one
    autocommitted single-row INSERT of a ticket-shaped row per round trip;
 2. starts `uvicorn trustdesk.asgi:app` as a subprocess on a free port, warms it up, and fires
-   `--requests` POST /api/v1/me/tickets from `--concurrency` keep-alive clients (httpx), each
-   as one of `--customers` customers (JWT) with a multilingual body and an Idempotency-Key.
+   `--requests` POST /api/v1/me/tickets from `--concurrency` keep-alive clients, each
+   as one of `--customers` customers (JWT) with a multilingual body and an Idempotency-Key,
+   through a lean HTTP/1.1 client (bench/http_load.py) so the load generator takes as little
+   of the shared cores as it can.
 
 The client runs on the same cores as the server and PostgreSQL: its CPU share is printed.
 Any non-201 answer is counted and makes the run exit 1. The last line is one JSON object.
@@ -37,8 +39,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
-import httpx
 import psycopg
+import uvloop
+from http_load import Connection
 from psycopg import sql
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -305,16 +308,19 @@ def stop_server(server: subprocess.Popen[bytes] | None) -> None:
         server.wait(timeout=5)
 
 
-async def wait_healthy(base: str, server: subprocess.Popen[bytes], within: float = 60) -> None:
+async def wait_healthy(port: int, server: subprocess.Popen[bytes], within: float = 60) -> None:
     deadline = time.monotonic() + within
-    async with httpx.AsyncClient(base_url=base, timeout=2) as client:
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                raise SystemExit(f"the server exited with status {server.returncode}")
-            with contextlib.suppress(httpx.HTTPError):
-                if (await client.get("/healthz")).status_code == 200:
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with status {server.returncode}")
+        with contextlib.suppress(OSError, asyncio.IncompleteReadError):
+            conn = await Connection(HOST, port).open()
+            try:
+                if (await conn.get("/healthz"))[0] == 200:
                     return
-            await asyncio.sleep(0.2)
+            finally:
+                conn.close()
+        await asyncio.sleep(0.2)
     raise SystemExit(f"the server did not answer /healthz within {within:.0f}s")
 
 
@@ -367,43 +373,46 @@ async def fire(
             headers["Idempotency-Key"] = str(uuid.UUID(int=rng.getrandbits(128)))
         jobs.append((headers, payload))
 
+    # Every request's bytes are encoded before the clock starts.
+    port = int(base.rsplit(":", 1)[1])
+    connections = [await Connection(HOST, port).open() for _ in range(args.concurrency)]
+    requests = [
+        connections[0].encode("POST", "/api/v1/me/tickets", json.dumps(payload).encode(), headers)
+        for headers, payload in jobs
+    ]
     run = Run()
     next_job = 0
-    limits = httpx.Limits(
-        max_connections=args.concurrency, max_keepalive_connections=args.concurrency
-    )
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        with progress() as bar:
-            task = bar.add_task(label, total=count, rate="")
+    with progress() as bar:
+        task = bar.add_task(label, total=count, rate="")
 
-            async def worker() -> None:
-                nonlocal next_job
-                while next_job < count:
-                    headers, payload = jobs[next_job]
-                    next_job += 1
-                    t0 = time.perf_counter()
-                    try:
-                        response = await client.post(
-                            "/api/v1/me/tickets", json=payload, headers=headers
-                        )
-                    except httpx.HTTPError as exc:
-                        run.error(type(exc).__name__)
+        async def worker(conn: Connection) -> None:
+            nonlocal next_job
+            while next_job < count:
+                request = requests[next_job]
+                next_job += 1
+                t0 = time.perf_counter()
+                try:
+                    status, body = await conn.send(request)
+                except (OSError, asyncio.IncompleteReadError) as exc:
+                    run.error(type(exc).__name__)
+                    conn.close()
+                else:
+                    if status == 201:
+                        run.latencies.append(time.perf_counter() - t0)
                     else:
-                        if response.status_code == 201:
-                            run.latencies.append(time.perf_counter() - t0)
-                        else:
-                            run.error(f"HTTP {response.status_code}")
-                            if sum(run.errors.values()) <= 3:
-                                detail = response.text[:300]
-                                console.print(f"[red]{response.status_code}[/] {detail}")
-                    bar.advance(task)
+                        run.error(f"HTTP {status}")
+                        if sum(run.errors.values()) <= 3:
+                            console.print(f"[red]{status}[/] {body[:300]!r}")
+                bar.advance(task)
 
-            cpu0 = time.process_time()
-            started = time.perf_counter()
-            await asyncio.gather(*(worker() for _ in range(args.concurrency)))
-            run.elapsed = time.perf_counter() - started
-            run.client_cpu = time.process_time() - cpu0
-            bar.update(task, rate=f"{count / run.elapsed:,.0f}/s")
+        cpu0 = time.process_time()
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(c) for c in connections))
+        run.elapsed = time.perf_counter() - started
+        run.client_cpu = time.process_time() - cpu0
+        bar.update(task, rate=f"{count / run.elapsed:,.0f}/s")
+    for conn in connections:
+        conn.close()
     return run
 
 
@@ -496,7 +505,7 @@ async def bench(args: argparse.Namespace) -> tuple[dict[str, object], int]:
     log = Path(tempfile.gettempdir()) / f"trustdesk-ingest-{port}.log"
     server = start_server(args, port, log)
     try:
-        await wait_healthy(base, server)
+        await wait_healthy(port, server)
         console.print(
             f"[bold]server[/] {base}: {args.workers} worker(s), loop={args.loop}, "
             f"http={args.http}; {args.concurrency} clients, {args.customers} customers"
@@ -566,7 +575,7 @@ async def bench(args: argparse.Namespace) -> tuple[dict[str, object], int]:
 def main() -> int:
     args = parse_args()
     try:
-        result, warmup_errors = asyncio.run(bench(args))
+        result, warmup_errors = uvloop.run(bench(args))
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]")
         return 130
