@@ -19,7 +19,9 @@ from trustdesk.kit.pagination import MAX_LIMIT, decode_cursor, encode_cursor
 from trustdesk.models import Agent, AgentRole, Customer
 
 
-def get_settings_dep(request: Request) -> Settings:
+# Dependencies are `async def` even when they do not await: FastAPI runs a plain `def`
+# dependency in a worker thread, a hop that costs more than the function itself.
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -29,7 +31,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def get_now() -> datetime:
+async def get_now() -> datetime:
     """The request's clock. Tests override this dependency to move time."""
     return utcnow()
 
@@ -39,7 +41,7 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 NowDep = Annotated[datetime, Depends(get_now)]
 
 
-def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
+async def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
     if not authorization:
         raise Unauthorized("missing Authorization header (Bearer token)")
     scheme, _, token = authorization.partition(" ")

@@ -23,13 +23,13 @@ from trustdesk.exchange.schemas import (
 from trustdesk.models import Customer
 
 
-def get_registry(request: Request) -> ChainRegistry:
+async def get_registry(request: Request) -> ChainRegistry:
     """The chain registry: `app.state.exchange_registry` if set, else the packaged one."""
     registry = getattr(request.app.state, "exchange_registry", None)
     return registry if registry is not None else default_registry()
 
 
-def get_connector(
+async def get_connector(
     request: Request,
     session: SessionDep,
     now: NowDep,

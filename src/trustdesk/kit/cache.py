@@ -37,6 +37,9 @@ class TTLCache(Generic[T]):
         self._values[key] = (now, value)
         return value
 
+    def forget(self, key: object) -> None:
+        self._values.pop(key, None)
+
     def clear(self) -> None:
         """Forget everything (after a change in this process, and between tests)."""
         self._values.clear()

@@ -87,7 +87,7 @@ async def optional_customer(
     """The signed-in customer when a token is sent; None for anonymous visitors."""
     if not authorization:
         return None
-    return await current_customer(session, bearer_token(authorization), now, settings)
+    return await current_customer(session, await bearer_token(authorization), now, settings)
 
 
 # ---------------------------------------------------------------------------------------------

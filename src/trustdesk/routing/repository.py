@@ -3,17 +3,61 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trustdesk.kit.cache import TTLCache
 from trustdesk.models import Agent, Presence, Queue, Ticket
+from trustdesk.models.queue import QueueKind
 from trustdesk.models.ticket import OPEN_STATUSES, TicketStatus
 
 # Statuses in which a ticket occupies its assignee (pending/on-hold ones still count: the
 # agent owns them and will be pinged back).
 LOAD_STATUSES = (TicketStatus.new, TicketStatus.open)
 WAITING_STATUSES = OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class QueueRef:
+    """What routing needs of a queue, cached per process: queues are reference data that
+    every ticket create would otherwise read."""
+
+    id: int
+    key: str
+    name: str
+    kind: QueueKind
+
+
+_QUEUE_REFS: TTLCache[dict[str, QueueRef]] = TTLCache(ttl=30.0)
+
+
+async def queue_refs(session: AsyncSession, *, fresh: bool = False) -> dict[str, QueueRef]:
+    """Every queue by key. `fresh` re-reads them (a key or id not seen yet: a new queue)."""
+
+    async def load() -> dict[str, QueueRef]:
+        rows = (await session.execute(select(Queue))).scalars().all()
+        return {q.key: QueueRef(q.id, q.key, q.name, QueueKind(q.kind)) for q in rows}
+
+    cache_key = id(session.bind)
+    if fresh:
+        _QUEUE_REFS.forget(cache_key)
+    return await _QUEUE_REFS.get(cache_key, load)
+
+
+async def queue_ref(session: AsyncSession, key: str) -> QueueRef | None:
+    found = (await queue_refs(session)).get(key)
+    return found if found is not None else (await queue_refs(session, fresh=True)).get(key)
+
+
+async def queue_ref_by_id(session: AsyncSession, queue_id: int) -> QueueRef | None:
+    for fresh in (False, True):
+        for ref in (await queue_refs(session, fresh=fresh)).values():
+            if ref.id == queue_id:
+                return ref
+    return None
+
 
 PRIORITY_ORDER = case(
     (Ticket.priority == "P1", 1),

@@ -10,6 +10,7 @@ from trustdesk.audit import service as audit
 from trustdesk.models import Agent, Customer, Queue, Ticket
 from trustdesk.models.agent import Presence
 from trustdesk.routing import repository
+from trustdesk.routing.repository import QueueRef
 from trustdesk.routing.scoring import Candidate, RoutingNeed, choose_agent
 
 MAX_ATTEMPTS = 20
@@ -59,7 +60,7 @@ async def assign(
 async def auto_assign(
     session: AsyncSession,
     ticket: Ticket,
-    queue: Queue,
+    queue: Queue | QueueRef,
     *,
     now: datetime,
     reason: str = "routing",

@@ -183,7 +183,13 @@ class SlaView:
         return current.due_at
 
 
-async def state_for(session: AsyncSession, ticket: Ticket, *, now: datetime) -> SlaView:
+async def state_for(
+    session: AsyncSession,
+    ticket: Ticket,
+    *,
+    now: datetime,
+    history: list[HistoryEvent] | None = None,
+) -> SlaView:
     """The ticket's SLA state at `now`. Within one request, the state `refresh` just computed
     is reused as long as the ticket has not changed since (it is the costly part of a view)."""
     cached = session.info.get("sla_views", {}).get(ticket.id)
@@ -198,21 +204,28 @@ async def state_for(session: AsyncSession, ticket: Ticket, *, now: datetime) -> 
             forget_policies()
             policy = {p.id: p for p in await cached_policies(session)}.get(ticket.sla_policy_id)
     targets = targets_of(policy, ticket.priority)
-    state = compute_sla(targets, await history_of(session, ticket), now)
+    if history is None:
+        history = await history_of(session, ticket)
+    state = compute_sla(targets, history, now)
     return SlaView(state=state, policy=policy, targets=targets)
 
 
 async def _record_new(
-    session: AsyncSession, ticket: Ticket, state: SlaState, *, now: datetime
+    session: AsyncSession,
+    ticket: Ticket,
+    state: SlaState,
+    *,
+    now: datetime,
+    recorded: Sequence[SlaEvent] | None = None,
 ) -> list[SlaTransition]:
-    """Store each SLA moment once; return the ones not seen before."""
+    """Store each SLA moment once; return the ones not seen before. `recorded`: the ticket's
+    stored events when the caller knows them (none for a new ticket), else they are read."""
     reached = sla_transitions(None, state)
     if not reached:
         return []
-    seen = {
-        (e.metric, e.kind, e.cycle_started_at)
-        for e in await repository.recorded_events(session, ticket.id)
-    }
+    if recorded is None:
+        recorded = await repository.recorded_events(session, ticket.id)
+    seen = {(e.metric, e.kind, e.cycle_started_at) for e in recorded}
     new: list[SlaTransition] = []
     for t in reached:
         key = (str(t.metric), str(t.kind), t.started_at)
@@ -236,18 +249,27 @@ async def _record_new(
 
 
 async def refresh(
-    session: AsyncSession, ticket: Ticket, customer: Customer, *, now: datetime
+    session: AsyncSession,
+    ticket: Ticket,
+    customer: Customer,
+    *,
+    now: datetime,
+    created: bool = False,
 ) -> SlaView:
-    """Recompute after any change: pick the policy, store the next deadline and checkpoint."""
+    """Recompute after any change: pick the policy, store the next deadline and checkpoint.
+
+    `created`: the ticket was opened in this transaction, so its history is only its creation
+    and it has no SLA events yet; nothing needs to be read back."""
     policy = choose_policy(await cached_policies(session), ticket.priority, customer.vip_level)
     ticket.sla_policy_id = policy.id if policy else None
     session.info.get("sla_views", {}).pop(ticket.id, None)
-    view = await state_for(session, ticket, now=now)
+    history = [HistoryEvent(at=ticket.created_at, kind=HistoryKind.created)] if created else None
+    view = await state_for(session, ticket, now=now, history=history)
     session.info.setdefault("sla_views", {})[ticket.id] = (
         (now, ticket.updated_at, ticket.status),
         view,
     )
-    new = await _record_new(session, ticket, view.state, now=now)
+    new = await _record_new(session, ticket, view.state, now=now, recorded=() if created else None)
     ticket.sla_due_at = view.state.next_deadline
     ticket.sla_check_at = view.state.next_check_at
     if any(t.kind != SlaEventKind.met for t in new):

@@ -11,11 +11,12 @@ from trustdesk.audit import service as audit
 from trustdesk.errors import Conflict, InvalidInput, NotFound
 from trustdesk.kit.cache import TTLCache
 from trustdesk.live.bus import emit
-from trustdesk.models import Agent, Customer, Queue, Ticket, TicketCollaborator, TicketMessage
+from trustdesk.models import Agent, Customer, Ticket, TicketCollaborator, TicketMessage
 from trustdesk.models.queue import QueueKind
 from trustdesk.models.ticket import AuthorType, Priority, TicketStatus
 from trustdesk.routing import repository as routing_repository
 from trustdesk.routing import service as routing
+from trustdesk.routing.repository import QueueRef
 from trustdesk.sla import service as sla
 from trustdesk.tickets import repository
 from trustdesk.tickets.rules import EscalationFacts, automatic_escalation, can_transition
@@ -47,8 +48,8 @@ def announce(session: AsyncSession, ticket: Ticket, change: str, *, public: bool
         emit(session, f"customer:{ticket.customer_id}", event)
 
 
-async def _queue(session: AsyncSession, key: str) -> Queue:
-    queue = await repository.queue_by_key(session, key)
+async def _queue(session: AsyncSession, key: str) -> QueueRef:
+    queue = await routing_repository.queue_ref(session, key)
     if queue is None:
         raise InvalidInput(f"unknown queue '{key}'")
     return queue
@@ -142,16 +143,16 @@ async def create_ticket(
     )
     if isinstance(actor, Customer):
         await _warn_about_lookalikes(session, ticket, text, now=now)
-    await _apply_automatic_escalation(session, ticket, queue, now=now)
-    queue = await repository.queue(session, ticket.queue_id) or queue
+    if await _apply_automatic_escalation(session, ticket, queue, now=now):
+        queue = await routing_repository.queue_ref_by_id(session, ticket.queue_id) or queue
     await routing.auto_assign(session, ticket, queue, now=now)
-    await sla.refresh(session, ticket, customer, now=now)
+    await sla.refresh(session, ticket, customer, now=now, created=True)
     announce(session, ticket, "ticket_created")
     return ticket
 
 
 async def _apply_automatic_escalation(
-    session: AsyncSession, ticket: Ticket, queue: Queue, *, now: datetime
+    session: AsyncSession, ticket: Ticket, queue: QueueRef, *, now: datetime
 ) -> bool:
     decision = automatic_escalation(
         EscalationFacts(
@@ -188,7 +189,7 @@ async def _apply_automatic_escalation(
 async def _move_to_queue(
     session: AsyncSession,
     ticket: Ticket,
-    target: Queue,
+    target: QueueRef,
     *,
     actor: Agent | None,
     now: datetime,
@@ -560,7 +561,7 @@ async def estimate(
             resolution_at=resolution_due,
         )
     position = await routing_repository.queue_position(session, ticket)
-    queue = await repository.queue(session, ticket.queue_id)
+    queue = await routing_repository.queue_ref_by_id(session, ticket.queue_id)
     assert queue is not None
     key = queue.key
     # Staffing and typical waits move slowly: a few seconds' staleness is fine for an estimate.

@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustdesk.audit.service import diff, record
+from trustdesk.db import after_commit
 from trustdesk.errors import Conflict, InvalidInput, NotFound
+from trustdesk.kit.cache import TTLCache
 from trustdesk.models import Agent, Customer, Ticket
 from trustdesk.models.trust import (
     AddressTagEntry,
@@ -63,6 +65,16 @@ from trustdesk.trust.schemas import (
 # ---------------------------------------------------------------------------------------------
 
 REGISTER_CACHE = RegisterCache()
+# Every inbound message is scanned against the register, so even its version stamp is cached
+# for a moment: another process's change shows here within a second; this process's own
+# changes at once (the stamp is forgotten when they commit).
+_REGISTER_STAMPS: TTLCache[str] = TTLCache(ttl=1.0)
+
+
+async def _register_changed(session: AsyncSession, now: datetime) -> None:
+    await repository.bump_register_version(session, now)
+    _REGISTER_STAMPS.clear()
+    after_commit(session, _REGISTER_STAMPS.clear)
 
 
 def _db_key(session: AsyncSession) -> str:
@@ -74,7 +86,7 @@ def _db_key(session: AsyncSession) -> str:
 async def current_register(session: AsyncSession) -> LoadedRegister:
     """The active official channels as a checkable register (built once per change)."""
     db = _db_key(session)
-    stamp = await repository.register_stamp(session)
+    stamp = await _REGISTER_STAMPS.get(db, lambda: repository.register_stamp(session))
     cached = REGISTER_CACHE.lookup(db, stamp)
     if cached is not None:
         return cached
@@ -127,7 +139,7 @@ async def create_channel(
     )
     session.add(channel)
     await session.flush()
-    await repository.bump_register_version(session, now)
+    await _register_changed(session, now)
     record(
         session,
         entity="official_channel",
@@ -177,7 +189,7 @@ async def update_channel(
     before.pop("channel_key", None)
     channel.updated_at = now
     await session.flush()
-    await repository.bump_register_version(session, now)
+    await _register_changed(session, now)
     record(
         session,
         entity="official_channel",
@@ -199,7 +211,7 @@ async def delete_channel(
     snapshot = _snapshot(channel)
     await session.delete(channel)
     await session.flush()
-    await repository.bump_register_version(session, now)
+    await _register_changed(session, now)
     record(
         session,
         entity="official_channel",
@@ -244,7 +256,7 @@ async def load_demo_channels(session: AsyncSession, now: datetime) -> int:
         )
         added += 1
     if added:
-        await repository.bump_register_version(session, now)
+        await _register_changed(session, now)
     return added
 
 
