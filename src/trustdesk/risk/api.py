@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hmac
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from trustdesk.config import Environment, Settings
+from trustdesk.config import Environment
 from trustdesk.db import commit
 from trustdesk.deps import (
     AdminAgent,
@@ -64,36 +66,23 @@ class RiskNotConfigured(AppError):
 
 
 async def get_risk_settings(request: Request) -> v.RiskSettings:
-    settings = getattr(request.app.state, "risk_settings", None)
-    return (
-        settings
-        if settings is not None
-        else v.RiskSettings.from_settings(request.app.state.settings)
-    )
+    state = request.app.state
+    settings = getattr(state, "risk_settings", None)
+    if settings is None:
+        # Built once per app: every scoring call reads it.
+        settings = state.risk_settings = v.RiskSettings.from_settings(state.settings)
+    return settings  # type: ignore[no-any-return]
 
 
 RiskSettingsDep = Annotated[v.RiskSettings, Depends(get_risk_settings)]
 
 
-async def get_email_sender(request: Request, settings: RiskSettingsDep) -> v.EmailSender:
+def _email_sender(request: Request, settings: v.RiskSettings) -> v.EmailSender:
     sender = getattr(request.app.state, "risk_email_sender", None)
     return sender if sender is not None else v.email_sender_from(settings)
 
 
-EmailSenderDep = Annotated[v.EmailSender, Depends(get_email_sender)]
-
-
-async def get_app_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-AppSettingsDep = Annotated[Settings, Depends(get_app_settings)]
-
-
-async def get_scoring_connector(
-    request: Request, session: SessionDep, now: NowDep
-) -> ExchangeConnector:
+def _connector(request: Request, session: AsyncSession, now: datetime) -> ExchangeConnector:
     """What `trustdesk.exchange.api.get_connector` gives, without its thread-pool hops."""
     connector = getattr(request.app.state, "exchange_connector", None)
     if connector is not None:
@@ -104,15 +93,12 @@ async def get_scoring_connector(
     )
 
 
-ScoringConnectorDep = Annotated[ExchangeConnector, Depends(get_scoring_connector)]
-
-
 async def exchange_caller(
     request: Request,
-    risk: RiskSettingsDep,
     key: Annotated[str | None, Header(alias="X-Exchange-Key")] = None,
-) -> None:
+) -> v.RiskSettings:
     """The exchange authenticates with its API key (constant-time comparison)."""
+    risk = await get_risk_settings(request)
     expected = risk.exchange_api_key
     if request.app.state.settings.env is Environment.production and (
         len(expected) < 32 or expected == v.DEV_EXCHANGE_API_KEY
@@ -122,12 +108,19 @@ async def exchange_caller(
         raise Unauthorized("missing X-Exchange-Key header")
     if not hmac.compare_digest(key.encode(), expected.encode()):
         raise Unauthorized("invalid exchange key")
+    return risk
 
 
-ExchangeCaller = Annotated[None, Depends(exchange_caller)]
+# The exchange's calls: its key checked, and the risk settings that go with it.
+ExchangeCaller = Annotated[v.RiskSettings, Depends(exchange_caller)]
 SecurityAgent = Annotated[Agent, Depends(require_role(AgentRole.security, AgentRole.lead))]
 
-exchange_router = APIRouter(prefix="/api/v1/risk", tags=["risk (exchange)"])
+# The exchange's calls sit on `router` itself, not on an included sub-router: FastAPI matches
+# a request against every route of a level, twice (to find it, then to run it), so the
+# scoring call is the first route of the first level it reaches.
+router = APIRouter()
+EXCHANGE_PREFIX = "/api/v1/risk"
+EXCHANGE_TAGS: list[str | Enum] = ["risk (exchange)"]
 rules_router = APIRouter(prefix="/api/v1/risk", tags=["risk rules (staff)"])
 me_router = APIRouter(prefix="/api/v1/me/verifications", tags=["verification (customers)"])
 cases_router = APIRouter(prefix="/api/v1/security/cases", tags=["security cases (staff)"])
@@ -137,41 +130,31 @@ cases_router = APIRouter(prefix="/api/v1/security/cases", tags=["security cases 
 
 
 async def _act_after_answer(
-    request: Request,
-    assessment_id: int,
-    *,
-    now: datetime,
-    email_sender: v.EmailSender,
-    settings: v.RiskSettings,
-    secret_key: str,
+    request: Request, assessment_id: int, *, now: datetime, risk: v.RiskSettings
 ) -> None:
     """A hold's or decline's follow-up, in its own transaction, once the answer is sent."""
     async with request.app.state.sessionmaker() as session:
-        connector = await get_scoring_connector(request, session, now)
         await service.act_on_assessment(
             session,
             assessment_id,
-            connector=connector,
-            email_sender=email_sender,
-            settings=settings,
-            secret_key=secret_key,
+            connector=_connector(request, session, now),
+            email_sender=_email_sender(request, risk),
+            settings=risk,
+            secret_key=request.app.state.settings.secret_key,
             now=now,
         )
         await commit(session)
 
 
-@exchange_router.post("/withdrawals", response_model=DecisionRead)
+@router.post(f"{EXCHANGE_PREFIX}/withdrawals", response_model=DecisionRead, tags=EXCHANGE_TAGS)
 async def score_withdrawal(
     data: WithdrawalIn,
-    _: ExchangeCaller,
+    risk: ExchangeCaller,
     request: Request,
     background: BackgroundTasks,
     session: SessionDep,
     now: NowDep,
-    risk: RiskSettingsDep,
-    settings: AppSettingsDep,
-    sender: EmailSenderDep,
-) -> DecisionRead:
+) -> Response:
     """Decide on a withdrawal request: approve, step_up, hold or decline, with score and
     reasons. Show the customer only `customer_message`. Retrying the same withdrawal_id
     returns the first decision (`replayed: true`).
@@ -184,27 +167,22 @@ async def score_withdrawal(
         session,
         data,
         now=now,
-        connector=await get_scoring_connector(request, session, now),
-        email_sender=sender,
+        connector=_connector(request, session, now),
+        email_sender=_email_sender(request, risk),
         settings=risk,
-        secret_key=settings.secret_key,
+        secret_key=request.app.state.settings.secret_key,
         act_after_answer=True,
     )
     await commit(session)
     if result.decision in (RiskDecision.hold, RiskDecision.decline) and not result.replayed:
-        background.add_task(
-            _act_after_answer,
-            request,
-            result.assessment_id,
-            now=now,
-            email_sender=sender,
-            settings=risk,
-            secret_key=settings.secret_key,
-        )
-    return result
+        background.add_task(_act_after_answer, request, result.assessment_id, now=now, risk=risk)
+    # Serialised once, here: returning the model would have FastAPI validate it again.
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
-@exchange_router.post("/events", status_code=201, response_model=EventRead)
+@router.post(
+    f"{EXCHANGE_PREFIX}/events", status_code=201, response_model=EventRead, tags=EXCHANGE_TAGS
+)
 async def ingest_event(
     data: EventIn, _: ExchangeCaller, session: SessionDep, now: NowDep
 ) -> JSONResponse:
@@ -425,6 +403,5 @@ async def add_note(
     return NoteRead.model_validate(note)
 
 
-router = APIRouter()
-for _router in (exchange_router, rules_router, me_router, cases_router):
+for _router in (rules_router, me_router, cases_router):
     router.include_router(_router)

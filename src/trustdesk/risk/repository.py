@@ -10,17 +10,24 @@ Look-alike contacts are recorded once, by the anti-phishing side (`trustdesk.tru
 
 from __future__ import annotations
 
+import asyncio
+import json
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+import asyncpg
 from sqlalchemy import (
+    JSON,
+    Float,
     Integer,
     Numeric,
     String,
     bindparam,
+    cast,
     exists,
     func,
     literal,
@@ -28,8 +35,10 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from trustdesk.models import Customer, Ticket
 from trustdesk.models.risk import (
@@ -45,6 +54,7 @@ from trustdesk.models.risk import (
     VerificationStatus,
 )
 from trustdesk.models.trust import LookalikeContact
+from trustdesk.risk.batch import Batcher
 from trustdesk.risk.signals import PastWithdrawal, SeenEvent, UserHistory
 
 HISTORY_LIMIT = 200
@@ -270,32 +280,14 @@ def _scoring_statement() -> Any:
     )
 
 
-async def scoring_context(
-    session: AsyncSession,
-    user_id: str,
-    withdrawal_id: str,
-    *,
-    since: datetime,
-    contacts_since: datetime,
-) -> ScoringContext:
-    """Everything one decision reads, in ONE round trip (a UNION ALL of bounded, indexed
-    slices): past withdrawals, events, look-alike contacts, an open case, and whether this
-    withdrawal was already scored. Round trips, not rows, dominate the latency."""
-    params = {
-        "user_id": user_id,
-        "since": since,
-        "contacts_since": contacts_since,
-        "withdrawal_id": withdrawal_id,
-    }
+def _history(rows: Sequence[Sequence[Any]]) -> ScoringContext:
+    """One user's rows of the history read (src, at, kind, device, ip, country, asn, asset,
+    amount, to_address, balance_before, action_state) as the scorer's input."""
     seen: list[SeenEvent] = []
     past: list[PastWithdrawal] = []
     contact_times: list[datetime] = []
     review = already = False
-    # On the session's connection (Core): no ORM execution machinery, rows are plain tuples.
-    conn = await session.connection()
-    for src, at, kind, device, ip, country, asn, asset, amount, to, balance, state in (
-        await conn.execute(_scoring_statement(), params)
-    ).all():
+    for src, at, kind, device, ip, country, asn, asset, amount, to, balance, state in rows:
         if isinstance(at, str):  # SQLite hands back text for a UNION column
             at = datetime.fromisoformat(at).replace(tzinfo=UTC)
         elif at is not None and at.tzinfo is None:
@@ -327,6 +319,35 @@ async def scoring_context(
     return ScoringContext(UserHistory(seen, past, contact_times, review), already)
 
 
+async def scoring_context(
+    session: AsyncSession,
+    user_id: str,
+    withdrawal_id: str,
+    *,
+    since: datetime,
+    contacts_since: datetime,
+) -> ScoringContext:
+    """Everything one decision reads, in ONE round trip (a UNION ALL of bounded, indexed
+    slices): past withdrawals, events, look-alike contacts, an open case, and whether this
+    withdrawal was already scored. Round trips, not rows, dominate the latency.
+
+    On PostgreSQL outside a transaction the read joins the other decisions' reads waiting at
+    that moment (`hot_path`); in a transaction it runs on the session's connection, so it
+    sees what the transaction wrote."""
+    hot = hot_path(session)
+    if hot is not None:
+        return await hot.reads.submit((user_id, withdrawal_id, since, contacts_since))
+    params = {
+        "user_id": user_id,
+        "since": since,
+        "contacts_since": contacts_since,
+        "withdrawal_id": withdrawal_id,
+    }
+    # On the session's connection (Core): no ORM execution machinery, rows are plain tuples.
+    conn = await session.connection()
+    return _history((await conn.execute(_scoring_statement(), params)).all())
+
+
 # -- assessments -----------------------------------------------------------------------------
 
 
@@ -338,10 +359,170 @@ def _insert_assessment_statement() -> Any:
     return table.insert().returning(table.c.id)
 
 
-async def insert_assessment(session: AsyncSession, values: dict[str, Any]) -> int:
-    """Store one scored withdrawal (every value) in one Core INSERT ... RETURNING id."""
+async def insert_assessment(session: AsyncSession, values: dict[str, Any]) -> int | None:
+    """Store one scored withdrawal (every value) in one INSERT; its id, or None when the
+    withdrawal id is already stored (the exchange retried while the first call ran).
+
+    On PostgreSQL outside a transaction the row joins the others waiting at that moment in
+    one autocommitted multi-row INSERT (`hot_path`): committed, hence durable, when this
+    returns. In a transaction it is part of it, and a duplicate raises IntegrityError."""
+    hot = hot_path(session)
+    if hot is not None:
+        return await hot.inserts.submit(values)
     conn = await session.connection()
     return int((await conn.execute(_insert_assessment_statement(), values)).scalar_one())
+
+
+# -- the decision hot path on PostgreSQL -----------------------------------------------------
+#
+# The statements above, compiled once for asyncpg and run on the driver's connection with
+# `fetchmany`: every decision of a batch gets its own execution of the same prepared
+# statement, all sent in one round trip, on one connection checkout. asyncpg sends them as
+# one implicit transaction: the batch's rows commit together, with one WAL flush.
+
+
+@dataclass(frozen=True)
+class _DriverStatement:
+    sql: str
+    names: tuple[str, ...]  # the parameter of each $n
+    fixed: dict[str, Any]  # values the statement carries itself (literals, limits)
+    json: frozenset[str]  # parameters sent as JSON text
+
+    def args(self, params: dict[str, Any]) -> tuple[Any, ...]:
+        """Positional arguments; a parameter neither given nor fixed is NULL."""
+        return tuple(
+            json.dumps(params[n]) if n in self.json else params.get(n, self.fixed.get(n))
+            for n in self.names
+        )
+
+
+def _for_driver(stmt: Any, json_params: frozenset[str] = frozenset()) -> _DriverStatement:
+    compiled = stmt.compile(dialect=asyncpg_dialect())
+    names = tuple(compiled.positiontup or ())
+    fixed = {
+        name: compiled.binds[name].effective_value
+        for name in names
+        if not compiled.binds[name].required
+    }
+    return _DriverStatement(compiled.string, names, fixed, json_params)
+
+
+@cache
+def _hot_read() -> _DriverStatement:
+    """The history read, each row tagged with its request's place in the batch. Amounts come
+    back as floats, which is what the scorer uses (no Decimal built per row)."""
+    rows = _scoring_statement().subquery()
+    as_float = {"amount", "balance_before"}
+    return _for_driver(
+        select(
+            bindparam("i", type_=Integer),
+            *(cast(c, Float) if c.name in as_float else c for c in rows.c),
+        )
+    )
+
+
+@cache
+def _hot_insert() -> _DriverStatement:
+    """The assessment INSERT (every column but the id); a stored withdrawal id is skipped."""
+    table: Any = RiskAssessment.__table__
+    columns = [c for c in table.columns if not c.primary_key]
+    stmt = (
+        pg_insert(table)
+        .values({c.name: bindparam(c.name, type_=c.type) for c in columns})
+        .on_conflict_do_nothing(index_elements=[table.c.withdrawal_id])
+        .returning(table.c.withdrawal_id, table.c.id)
+    )
+    json_columns = frozenset(c.name for c in columns if c.type._type_affinity is JSON)
+    return _for_driver(stmt, json_columns)
+
+
+class HotPath:
+    """The batched history read and assessment INSERT of one PostgreSQL engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.reads: Batcher[tuple[str, str, datetime, datetime], ScoringContext] = Batcher(
+            self._read, in_flight=2
+        )
+        # Two in flight: a decision arriving while a batch waits for its WAL flush need not
+        # wait for that flush and then its own.
+        self.inserts: Batcher[dict[str, Any], int | None] = Batcher(self._insert, in_flight=2)
+
+    async def _fetchmany(self, statement: _DriverStatement, args: list[tuple[Any, ...]]) -> Any:
+        # The pool's connection, used through the driver only: SQLAlchemy never begins a
+        # transaction on it, so handing it back (close) resets nothing and awaits nothing.
+        raw = await self.engine.raw_connection()
+        try:
+            driver = raw.driver_connection
+            assert driver is not None
+            return await driver.fetchmany(statement.sql, args)
+        except BaseException as exc:
+            if not isinstance(exc, asyncpg.PostgresError):
+                # Lost, or cancelled halfway through the protocol: never reuse it.
+                raw.invalidate(exc if isinstance(exc, Exception) else None)
+            raise
+        finally:
+            raw.close()
+
+    async def _read(
+        self, batch: Sequence[tuple[str, str, datetime, datetime]]
+    ) -> list[ScoringContext]:
+        statement = _hot_read()
+        args = [
+            statement.args(
+                {
+                    "i": i,
+                    "user_id": user_id,
+                    "withdrawal_id": withdrawal_id,
+                    "since": since,
+                    "contacts_since": contacts_since,
+                }
+            )
+            for i, (user_id, withdrawal_id, since, contacts_since) in enumerate(batch)
+        ]
+        per_request: list[list[Any]] = [[] for _ in batch]
+        for row in await self._fetchmany(statement, args):
+            per_request[row[0]].append(row[1:])
+        return [_history(rows) for rows in per_request]
+
+    async def _insert(self, batch: Sequence[dict[str, Any]]) -> list[int | None]:
+        statement = _hot_insert()
+        # A withdrawal id twice in one batch: the second is a retry of the first.
+        first: dict[str, int] = {}
+        args = [
+            statement.args(values)
+            for i, values in enumerate(batch)
+            if first.setdefault(values["withdrawal_id"], i) == i
+        ]
+        stored = dict(await self._fetchmany(statement, args))
+        return [
+            stored.get(values["withdrawal_id"]) if first[values["withdrawal_id"]] == i else None
+            for i, values in enumerate(batch)
+        ]
+
+
+_hot_paths: weakref.WeakKeyDictionary[Any, HotPath] = weakref.WeakKeyDictionary()
+
+
+def hot_path(session: AsyncSession) -> HotPath | None:
+    """The engine's batched path, where it applies: PostgreSQL, and no transaction open on
+    this session (its reads must see its own writes, and its writes commit together)."""
+    bind = session.bind
+    if (
+        not isinstance(bind, AsyncEngine)
+        or bind.dialect.name != "postgresql"
+        or session.in_transaction()
+    ):
+        return None
+    key = bind.sync_engine
+    hot = _hot_paths.get(key)
+    if hot is None or (hot.reads.loop not in (None, _running_loop()) or hot.engine is not bind):
+        hot = _hot_paths[key] = HotPath(bind)
+    return hot
+
+
+def _running_loop() -> asyncio.AbstractEventLoop:
+    return asyncio.get_running_loop()
 
 
 async def assessment_by_withdrawal(

@@ -70,10 +70,6 @@ HOLD_REASON = "risk_review"
 # e-mail) ran: `act_on_assessment` replaces it with the outcome. An assessment left in this
 # state (the process died in between) is visible and can be acted on again.
 ACTING = "acting"
-# Where the decision's read and single INSERT run in autocommit mode (see score_withdrawal).
-# Not SQLite: its round trips are in-process, and switching aiosqlite's isolation level at
-# checkout and check-in costs two thread hops - measured ~0.9 ms more CPU per decision.
-AUTOCOMMIT_DIALECTS = frozenset({"postgresql"})
 FRESH_FACTOR = timedelta(hours=72)
 # What we learnt from the exchange about a user we had never seen: kept a few minutes so a
 # burst of first requests asks the exchange once.
@@ -345,21 +341,15 @@ async def score_withdrawal(
 
     Idempotent by withdrawal id: the exchange may retry and gets the first decision back.
 
-    Round trips on the hot path (no recent events in the request, an approve or step-up
-    decision): two. Nothing is written before the decision, so the history read and the one
-    INSERT of the assessment each run in autocommit mode - no BEGIN, no COMMIT - and the
-    INSERT is durable when it returns. A hold or decline (several rows that must land
-    together: the assessment, the P1 ticket, the verification) drops that connection and does
-    its writes in one ordinary transaction, as does a request carrying recent events."""
-    autocommit = (
-        not data.recent_events
-        and not session.in_transaction()
-        and session.bind is not None
-        and session.bind.dialect.name in AUTOCOMMIT_DIALECTS
-    )
-    if autocommit:
-        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    else:
+    The hot path (PostgreSQL, no recent events in the request, an approve or step-up
+    decision, or a hold answered first): nothing is written before the decision, so neither
+    the history read nor the one INSERT of the assessment needs a transaction. Each joins
+    the other decisions' reads and INSERTs of that moment in one statement (see
+    `repository.hot_path`); the INSERT is autocommitted, so the decision is durable when it
+    returns. A request carrying recent events writes them first and does everything in the
+    session's transaction; so does a hold or decline acted on at once (several rows that
+    must land together: the assessment, the P1 ticket, the verification)."""
+    if data.recent_events:
         await _ingest_recent(session, data.user_id, data.recent_events, now=now)
     active = await active_rules(session, cached=True)
     ctx = await load_history(
@@ -409,15 +399,17 @@ async def score_withdrawal(
     if acting and act_after_answer:
         values["action_state"] = ACTING
         acting = False  # answered now, acted on after the answer
-    if autocommit and acting:
-        # Nothing was written yet: start over on a transactional connection for the writes.
-        await session.rollback()
+    if acting:
+        # The assessment and its follow-up commit together: begin the session's transaction
+        # (the INSERT then runs in it, not on the batched hot path).
+        await session.connection()
     try:
-        # A prebuilt Core INSERT: the unit of work costs more CPU than the whole scoring.
         assessment_id = await repository.insert_assessment(session, values)
     except IntegrityError:
         # The exchange retried while the first call was still running: answer with the first.
         await session.rollback()
+        return await _replay(session, data)
+    if assessment_id is None:  # the same, seen by the batched INSERT
         return await _replay(session, data)
     if not acting:
         return DecisionRead(
