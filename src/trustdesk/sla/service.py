@@ -248,6 +248,24 @@ async def _record_new(
     return new
 
 
+async def _deadlines(
+    session: AsyncSession, ticket: Ticket, customer: Customer, *, now: datetime, created: bool
+) -> SlaView:
+    policy = choose_policy(await cached_policies(session), ticket.priority, customer.vip_level)
+    ticket.sla_policy_id = policy.id if policy else None
+    history = [HistoryEvent(at=ticket.created_at, kind=HistoryKind.created)] if created else None
+    view = await state_for(session, ticket, now=now, history=history)
+    ticket.sla_due_at = view.state.next_deadline
+    ticket.sla_check_at = view.state.next_check_at
+    return view
+
+
+async def plan(session: AsyncSession, ticket: Ticket, customer: Customer, *, now: datetime) -> None:
+    """Set the deadlines of a ticket being opened before its INSERT, so that the `refresh`
+    after routing finds them unchanged and writes no UPDATE."""
+    await _deadlines(session, ticket, customer, now=now, created=True)
+
+
 async def refresh(
     session: AsyncSession,
     ticket: Ticket,
@@ -260,18 +278,13 @@ async def refresh(
 
     `created`: the ticket was opened in this transaction, so its history is only its creation
     and it has no SLA events yet; nothing needs to be read back."""
-    policy = choose_policy(await cached_policies(session), ticket.priority, customer.vip_level)
-    ticket.sla_policy_id = policy.id if policy else None
     session.info.get("sla_views", {}).pop(ticket.id, None)
-    history = [HistoryEvent(at=ticket.created_at, kind=HistoryKind.created)] if created else None
-    view = await state_for(session, ticket, now=now, history=history)
+    view = await _deadlines(session, ticket, customer, now=now, created=created)
     session.info.setdefault("sla_views", {})[ticket.id] = (
         (now, ticket.updated_at, ticket.status),
         view,
     )
     new = await _record_new(session, ticket, view.state, now=now, recorded=() if created else None)
-    ticket.sla_due_at = view.state.next_deadline
-    ticket.sla_check_at = view.state.next_check_at
     if any(t.kind != SlaEventKind.met for t in new):
         # A threshold is already behind us: let the sweep escalate at once.
         ticket.sla_check_at = now

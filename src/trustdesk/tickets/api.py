@@ -251,7 +251,7 @@ async def open_my_ticket(
 
     async def create() -> CustomerTicketDetail:
         ticket = await service.create_ticket(session, customer, data, now=now, actor=customer)
-        return await views.customer_detail(session, ticket, now=now)
+        return await views.customer_detail(session, ticket, now=now, messages=ticket.messages)
 
     return await run_idempotent(
         session,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustdesk.audit import service as audit
@@ -94,6 +95,20 @@ async def create_ticket(
     )
     mood = assess_sentiment(text, language)
     queue = await _queue(session, triage.queue)
+    author = (
+        AuthorType.customer
+        if isinstance(actor, Customer)
+        else AuthorType.agent
+        if isinstance(actor, Agent)
+        else AuthorType.system
+    )
+    opening = TicketMessage(
+        author_type=author,
+        author_agent_id=actor.id if isinstance(actor, Agent) else None,
+        body=redacted.text,
+        redactions=list(redacted.redactions),
+        created_at=now,
+    )
     ticket = Ticket(
         customer_id=customer.id,
         subject=redact_secrets(data.subject).text,
@@ -111,26 +126,14 @@ async def create_ticket(
         created_at=now,
         updated_at=now,
         queued_at=now,
+        # Through the relationship: one flush writes both, and the view reads it back from
+        # memory (`ticket.messages` of a new ticket is this list, no query).
+        messages=[opening],
     )
+    # Deadlines before the INSERT: the common path then writes the ticket once.
+    await sla.plan(session, ticket, customer, now=now)
     session.add(ticket)
     await session.flush()
-    author = (
-        AuthorType.customer
-        if isinstance(actor, Customer)
-        else AuthorType.agent
-        if isinstance(actor, Agent)
-        else AuthorType.system
-    )
-    session.add(
-        TicketMessage(
-            ticket_id=ticket.id,
-            author_type=author,
-            author_agent_id=actor.id if isinstance(actor, Agent) else None,
-            body=redacted.text,
-            redactions=list(redacted.redactions),
-            created_at=now,
-        )
-    )
     audit.record(
         session,
         entity="ticket",
@@ -145,7 +148,7 @@ async def create_ticket(
         await _warn_about_lookalikes(session, ticket, text, now=now)
     if await _apply_automatic_escalation(session, ticket, queue, now=now):
         queue = await routing_repository.queue_ref_by_id(session, ticket.queue_id) or queue
-    await routing.auto_assign(session, ticket, queue, now=now)
+    await routing.auto_assign(session, ticket, queue, now=now, quick=True)
     await sla.refresh(session, ticket, customer, now=now, created=True)
     announce(session, ticket, "ticket_created")
     return ticket
@@ -218,6 +221,16 @@ async def _move_to_queue(
     await session.flush()
 
 
+def _add_message(session: AsyncSession, ticket: Ticket, message: TicketMessage) -> None:
+    """A ticket opened in this transaction holds its messages in memory (the create's answer
+    shows them without a query); an older one's are never loaded, so add by id."""
+    if "messages" in inspect(ticket).dict:
+        ticket.messages.append(message)
+    else:
+        message.ticket_id = ticket.id
+        session.add(message)
+
+
 async def _warn_about_lookalikes(
     session: AsyncSession, ticket: Ticket, text: str, *, now: datetime
 ) -> None:
@@ -228,22 +241,24 @@ async def _warn_about_lookalikes(
     )
     if not warnings:
         return
-    session.add(
+    _add_message(
+        session,
+        ticket,
         TicketMessage(
-            ticket_id=ticket.id,
             author_type=AuthorType.system,
             body="\n".join(w.customer_text for w in warnings),
             created_at=now,
-        )
+        ),
     )
-    session.add(
+    _add_message(
+        session,
+        ticket,
         TicketMessage(
-            ticket_id=ticket.id,
             author_type=AuthorType.system,
             body="\n".join(w.agent_text for w in warnings),
             internal=True,
             created_at=now,
-        )
+        ),
     )
     if "phishing" not in ticket.tags:
         ticket.tags = sorted({*ticket.tags, "phishing"})

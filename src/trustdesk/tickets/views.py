@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trustdesk.models import Queue, Ticket
+from trustdesk.models import Queue, Ticket, TicketMessage
 from trustdesk.sla import service as sla
 from trustdesk.tickets import repository
 from trustdesk.tickets.schemas import (
@@ -105,10 +105,19 @@ async def customer_summary(
 
 
 async def customer_detail(
-    session: AsyncSession, ticket: Ticket, *, now: datetime
+    session: AsyncSession,
+    ticket: Ticket,
+    *,
+    now: datetime,
+    messages: Sequence[TicketMessage] | None = None,
 ) -> CustomerTicketDetail:
-    """The customer's view: public history only, agents by first name, no internal fields."""
-    messages = await repository.messages(session, ticket.id, public_only=True)
+    """The customer's view: public history only, agents by first name, no internal fields.
+
+    `messages`: the ticket's messages when the caller holds them all (a ticket it just opened)."""
+    if messages is None:
+        messages = await repository.messages(session, ticket.id, public_only=True)
+    else:
+        messages = [m for m in messages if not m.internal]
     names = await repository.agent_names(
         session, {m.author_agent_id for m in messages if m.author_agent_id}
     )
