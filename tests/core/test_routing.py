@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.conftest import auth
 from tests.factories import login, make_agent, open_ticket
 from trustdesk.models.agent import Presence
+from trustdesk.routing import service as routing_service
 from trustdesk.routing.scoring import Candidate, RoutingNeed, choose_agent
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -139,6 +142,44 @@ async def test_agent_coming_online_takes_waiting_tickets(client, maker, clock, c
     assert response.status_code == 200
     detail = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
     assert detail["assignee_id"] == agent.id
+
+
+@pytest.fixture
+def long_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the who-is-free snapshot for an hour: only invalidation can refresh it."""
+    monkeypatch.setattr(routing_service._CANDIDATES, "ttl", 3600.0)
+
+
+async def test_a_new_ticket_sees_an_agent_who_just_came_online(
+    client, maker, clock, customer_token, long_snapshot
+):
+    # A create while nobody is free caches "nobody is free"; an agent coming online must end
+    # that at once, or the next customer would wait beside an idle agent. (The waiting ticket
+    # is the security team's, so the drain assigns nothing that would refresh the snapshot.)
+    agent = await make_agent(maker, "a@x.io", now=clock.now, presence=Presence.away)
+    hacked = await open_ticket(client, customer_token("c1"), body="My account was hacked!")
+    assert hacked["assigned"] is False
+    headers = await login(client, "a@x.io")
+    await client.put("/api/v1/agents/me/presence", headers=headers, json={"presence": "online"})
+    second = await open_ticket(client, customer_token("c2"))
+    detail = (await client.get(f"/api/v1/tickets/{second['id']}", headers=headers)).json()
+    assert (detail["assignee_id"], second["assigned"]) == (agent.id, True)
+
+
+async def test_a_new_ticket_takes_capacity_freed_by_a_resolve(
+    client, maker, clock, customer_token, long_snapshot
+):
+    await make_agent(maker, "a@x.io", now=clock.now, capacity=1)
+    first = await open_ticket(client, customer_token("c1"))
+    assert first["assigned"] is True
+    hacked = await open_ticket(client, customer_token("c2"), body="My account was hacked!")
+    assert hacked["assigned"] is False  # and "nobody is free" is cached
+    headers = await login(client, "a@x.io")
+    response = await client.patch(
+        f"/api/v1/tickets/{first['id']}", headers=headers, json={"status": "resolved"}
+    )
+    assert response.status_code == 200, response.text
+    assert (await open_ticket(client, customer_token("c3")))["assigned"] is True
 
 
 async def test_security_words_make_a_p1_on_the_security_queue(client, maker, clock, customer_token):
