@@ -130,12 +130,13 @@ async def test_spanish_deposit_needs_txid_then_wrong_network_and_recovery_case(
     assert second["facts"]["sent_network"] == "BSC"
     assert "start_recovery" in buttons(second)
     assert second["asks"] is None
+    # The button opens the recovery case itself (see test_conversation_recovery.py).
     third = await press(client, token, conv["id"], "start_recovery")
-    assert "case_opened" in kinds(third) and "handoff" in kinds(third)
+    assert "recovery_case_opened" in kinds(third) and "handoff" in kinds(third)
     assert third["handoff"]["state"] == "queued"
     assert third["handoff"]["ticket_id"] is not None
     ticket = await ticket_detail(client, maker, clock, third["handoff"]["ticket_id"])
-    assert ticket["intent"] == "wrong_network"
+    assert ticket["intent"] == "deposit_recovery"
     assert ticket["channel"] == "chat" and ticket["language"] == "es"
 
 

@@ -99,7 +99,12 @@ async def test_actions_over_http(maker, clock, http):
     assert (await http.get_profile("t-carol")).account_state.value == "frozen"
     one = await http.credit_recovered_deposit("t-alice", "XRP", "XRP", Decimal("19.5"), "R-9")
     two = await http.credit_recovered_deposit("t-alice", "XRP", "XRP", Decimal("19.5"), "R-9")
-    assert one == two
+    assert one == two and one.txid is None
+    txid = "ab" * 32
+    sourced = await http.credit_recovered_deposit(
+        "t-alice", "XRP", "XRP", Decimal("2"), "R-10", source_txid=txid
+    )
+    assert sourced.txid == txid
 
 
 async def test_a_bad_api_key_is_not_retried_and_not_retryable(exchange_url):

@@ -216,6 +216,15 @@ async def test_actions_write_to_the_sandbox(maker, clock):
     assert balances["XRP"] == Decimal("19.5")  # credited once
     with pytest.raises(ExchangeConflict):
         await sandbox.credit_recovered_deposit("t-bob", "XRP", "XRP", Decimal("1"), "R-1")
+    # A recovery names the transaction it recovers: the credit is listed under that txid.
+    source = "0x" + "cd" * 32
+    sourced = await sandbox.credit_recovered_deposit(
+        "t-alice", "XRP", "XRP", Decimal("2"), "R-2", source_txid=source
+    )
+    assert sourced.txid == source and first.txid is None
+    listed = {d.id: d for d in await sandbox.list_deposits("t-alice")}
+    assert listed[sourced.id].txid == source
+    assert listed[sourced.id].status is DepositStatus.CREDITED
 
 
 def test_cli_loads_a_file(app, settings, monkeypatch):

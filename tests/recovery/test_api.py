@@ -107,6 +107,29 @@ async def test_missing_memo_is_credited_once_and_a_retry_gets_the_same_case(
         assert events[0].actor_type == "system"
 
 
+async def _diagnosis(client, token: str, txid_: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    response = await client.get(
+        "/api/v1/me/deposits/diagnosis", params={"txid": txid_}, headers=auth(token)
+    )
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def test_a_recovered_deposit_is_diagnosed_as_credited_afterwards(
+    client, maker, customer_token
+):
+    token = customer_token("r-memo")
+    assert (await _diagnosis(client, token, MISSING_MEMO))["verdict"] == "missing_memo"
+    case = (await _recover(client, token, txid=MISSING_MEMO))["case"]
+    # The credit is recorded under the recovered transaction: "where is it?" says credited.
+    after = await _diagnosis(client, token, MISSING_MEMO)
+    assert after["verdict"] == "credited" and after["deposit_id"].startswith("recovery-rcv-")
+    assert (after["facts"]["amount"], after["facts"]["asset"]) == ("20", "XRP")
+    again = await _recover(client, token, txid=MISSING_MEMO)
+    assert again["outcome"] == "credited" and again["case"]["id"] == case["id"]
+    assert await _balance(maker, "r-memo", "XRP") == 50
+
+
 async def test_agent_sees_the_automatic_recovery_with_its_facts(client, customer_token, staff):
     await _recover(client, customer_token("r-memo"), txid=MISSING_MEMO)
     listed = (await client.get(DESK, params={"kind": "auto"}, headers=staff["agent"])).json()
@@ -263,6 +286,9 @@ async def test_manual_case_end_to_end_with_four_eyes(client, maker, customer_tok
     assert twice.status_code == 409
     assert await _balance(maker, "r-memo", "USDT") == before + 200 - fee
 
+    after = await _diagnosis(client, token, WRONG_NETWORK)
+    assert after["verdict"] == "credited" and after["deposit_id"] == f"recovery-rcv-case-{cid}"
+
     messages = await _public_messages(client, token, case["ticket_id"])
     assert len(messages) == 6  # opened, verifying, fee, prepared, approved, executed
     assert messages[2].startswith("Prüfung abgeschlossen") and f"{fee} USDT" in messages[2]
@@ -366,6 +392,8 @@ async def test_admin_reverses_an_automatic_recovery(client, maker, customer_toke
     assert (
         await client.post(url, json={"reason": "again"}, headers=staff["admin"])
     ).status_code == 409
+    # The reversed credit no longer stands for the transaction, which reads as before.
+    assert (await _diagnosis(client, token, MISSING_MEMO))["verdict"] == "missing_memo"
     # Asking again does not credit a reversed recovery a second time.
     retry = await _recover(client, token, txid=MISSING_MEMO)
     assert retry["outcome"] == "not_applicable" and retry["case"]["id"] == case["id"]

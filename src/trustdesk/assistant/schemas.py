@@ -21,6 +21,9 @@ class ActionType(StrEnum):
     case_opened = "case_opened"
     account_frozen = "account_frozen"
     handoff = "handoff"
+    # "Start recovery": credited at once, or a manual recovery case opened (or the earlier one).
+    deposit_recovered = "deposit_recovered"
+    recovery_case_opened = "recovery_case_opened"
 
 
 class ButtonAction(StrEnum):

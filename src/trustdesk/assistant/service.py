@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ from trustdesk.errors import AppError, Conflict, InvalidInput, NotFound
 from trustdesk.exchange import service as exchange
 from trustdesk.exchange.chains import ChainRegistry, RegistryError
 from trustdesk.exchange.connector import ExchangeConnector
+from trustdesk.exchange.errors import ConnectorError
 from trustdesk.exchange.types import SecurityEventKind, WithdrawalStatus
 from trustdesk.knowledge.service import search_articles
 from trustdesk.models import Customer, Ticket
@@ -65,7 +67,9 @@ from trustdesk.models.assistant import (
     HandoffState,
     MessageRole,
 )
+from trustdesk.models.recovery import RecoveryCase, RecoveryStatus
 from trustdesk.models.ticket import Channel, Priority, TicketStatus
+from trustdesk.recovery import service as recovery
 from trustdesk.risk import (
     DEFAULT_BRANDS,
     Brand,
@@ -99,6 +103,8 @@ CREDENTIAL_CHANGES = {
 SECURITY_INTENTS = {"account_compromised", "phishing_check"}
 FALLBACK_FLOWS = {"fallback", "sensitive_fallback"}
 DEPOSIT_INTENTS = {"deposit_not_credited", "wrong_network", "missing_memo"}
+# Deposit verdicts the "start recovery" button is offered for.
+RECOVERABLE = frozenset({"wrong_network", "missing_memo", "wrong_memo", "unsupported_token"})
 PLAIN_INTENTS = {None, "greeting", "thanks_goodbye", "talk_to_human", "other"}
 
 
@@ -219,6 +225,8 @@ class _Effects:
         self.sources: dict[str, Any] = {"lookups": [], "articles": []}
         self.handoff_priority: Priority | None = None
         self.handoff_intent: str | None = None
+        # The ticket of a manual recovery case this turn linked the conversation to.
+        self.recovery_ticket: Ticket | None = None
 
     def _record(self, name: str, result: dict[str, Any]) -> dict[str, Any]:
         detail = {"name": name}
@@ -241,6 +249,8 @@ class _Effects:
             return {}
         if name == "freeze_account":
             return await self._freeze(ctx)
+        if name == "recover_deposit":
+            return await self._recover(ctx, outcome)
         raise InvalidInput(f"flows.yaml names an unknown action {name!r}")
 
     # -- look-ups --------------------------------------------------------------------------
@@ -449,6 +459,105 @@ class _Effects:
         self.sources["lookups"].append({"name": "freeze_account", "verdict": "frozen"})
         return {"freeze": {"ok": True}}
 
+    async def _recover(self, ctx: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
+        """The "start recovery" button: recover the deposit the flow diagnosed, by the txid it
+        looked up (never asked again). Credited at once where the automatic rules allow,
+        otherwise a manual case the conversation is handed to; every failure is an answer,
+        never a 500."""
+        txid = ctx.get("recovery_txid")
+        if not txid:
+            # Nothing to name the deposit by: a person takes it, with the conversation.
+            outcome.handoff = True
+            return self._recovered("handoff")
+        try:
+            # A savepoint: a credit refused half-way leaves no case, ticket or credit behind.
+            async with self.session.begin_nested():
+                attempt = await recovery.recover_deposit(
+                    self.session,
+                    self.ctx.connector,
+                    self.ctx.registry,
+                    self.customer,
+                    txid=txid,
+                    asset=None,
+                    network=None,
+                    manual=False,
+                    now=self.now,
+                    channel=Channel.chat,
+                )
+        except recovery.RecoveryInProgress:
+            return self._recovered("in_progress")
+        except (exchange.ExchangeUnavailable, exchange.ExchangeRefused, ConnectorError) as exc:
+            log.warning("recovery failed, the exchange did not answer: %s", exc)
+            return self._recovered("unavailable")
+        except AppError as exc:  # no exchange account, a txid the exchange refuses...
+            log.info("recovery not possible: %s", exc)
+            return self._recovered("not_possible")
+        case = attempt.case
+        if attempt.outcome == "credited" and case is not None:
+            name = "already_credited" if attempt.earlier else "credited"
+            facts = _case_facts(case)
+            self.actions.append(
+                ActionTaken(
+                    type="deposit_recovered",
+                    detail={**facts, "reference": case.reference, "earlier": attempt.earlier},
+                )
+            )
+            return self._recovered(name, facts, fee_charged=Decimal(case.fee or 0) > 0)
+        if attempt.outcome == "manual_case" and case is not None:
+            return await self._manual_case(case, earlier=attempt.earlier)
+        if case is not None and case.status == RecoveryStatus.reversed:
+            return self._recovered("reversed", _case_facts(case))
+        if attempt.diagnosis.verdict.value == "credited":
+            return self._recovered("not_needed", {"asset": attempt.diagnosis.facts.get("asset")})
+        return self._recovered("not_possible")
+
+    async def _manual_case(self, case: RecoveryCase, *, earlier: bool) -> dict[str, Any]:
+        facts = _case_facts(case)
+        ticket = await repository.ticket(self.session, case.ticket_id) if case.ticket_id else None
+        detail: dict[str, Any] = {**facts, "status": str(case.status), "earlier": earlier}
+        has_eta = False
+        if ticket is not None:
+            estimate = await tickets.estimate(self.session, ticket, now=self.now)
+            queue = await ticket_repository.queue(self.session, ticket.queue_id)
+            detail.update(
+                queue=queue.key if queue else None,
+                queue_position=estimate.queue_position,
+                priority=ticket.priority,
+            )
+            if estimate.resolution_at is not None:
+                hours = (estimate.resolution_at - self.now).total_seconds() / 3600
+                facts["resolution_hours"] = max(1, math.ceil(hours))
+                has_eta = True
+            if self.conversation.ticket_id is None:
+                # The case's ticket becomes the conversation's: the specialists see the chat,
+                # and what the customer writes next reaches them.
+                await _link_ticket(
+                    self.session,
+                    self.conversation,
+                    self.customer,
+                    self.ctx,
+                    ticket,
+                    reason=f"recovery case {case.id} opened from the chat",
+                    now=self.now,
+                )
+                self.recovery_ticket = ticket
+        self.actions.append(ActionTaken(type="recovery_case_opened", detail=detail))
+        if self.recovery_ticket is not None:
+            linked = self.recovery_ticket.id
+            self.actions.append(ActionTaken(type="handoff", detail={"ticket_id": linked}))
+        return self._recovered(
+            "case_exists" if earlier else "case_opened",
+            facts,
+            has_fee=Decimal(case.fee or 0) > 0,
+            has_eta=has_eta,
+        )
+
+    def _recovered(
+        self, name: str, facts: dict[str, Any] | None = None, **flags: bool
+    ) -> dict[str, Any]:
+        self.sources["lookups"].append({"name": "recover_deposit", "verdict": name})
+        return {"recovery": {"outcome": name, "facts": facts or {}, **flags}}
+
 
 # -- turns -------------------------------------------------------------------------------------
 
@@ -557,6 +666,76 @@ async def _account_snapshot(ctx: Context, customer: Customer, now: datetime) -> 
     return "\n".join(lines)
 
 
+def _amount(value: Any) -> str:
+    number = Decimal(str(value or 0))
+    return format(number.normalize(), "f") if number else "0"
+
+
+def _case_facts(case: RecoveryCase) -> dict[str, Any]:
+    """What the customer is told about a recovery case (never the rule that decided it)."""
+    amount, fee = Decimal(case.amount), Decimal(case.fee or 0)
+    credited = case.credited_amount if case.credited_amount is not None else amount - fee
+    return {
+        "case_id": case.id,
+        "ticket_id": case.ticket_id,
+        "asset": case.asset,
+        "network": case.network,
+        "amount": _amount(amount),
+        "fee": _amount(fee),
+        "credited_amount": _amount(credited),
+    }
+
+
+async def _handoff_note(
+    session: AsyncSession,
+    conversation: Conversation,
+    customer: Customer,
+    ctx: Context,
+    *,
+    reason: str,
+    intent: str | None,
+    now: datetime,
+    history: list[ConversationMessage] | None = None,
+) -> str:
+    """The internal note a handoff leaves on the ticket: why, the diagnosis, the account and
+    the transcript, so the person who picks it up never asks again."""
+    if history is None:
+        history = list(await repository.messages(session, conversation.id))
+    diagnosis = conversation.state.get("diagnosis") or {}
+    return "\n\n".join(
+        [
+            f"Handoff from the assistant (conversation {conversation.id}): {reason}",
+            f"Intent: {intent} (confidence {conversation.state.get('confidence', '?')}); "
+            f"language: {conversation.language}; flow: {conversation.flow}",
+            "Diagnosis: "
+            + (", ".join(f"{k}={v}" for k, v in diagnosis.items()) if diagnosis else "none"),
+            "Account snapshot:\n" + await _account_snapshot(ctx, customer, now),
+            "Transcript:\n" + _transcript(history),
+        ]
+    )
+
+
+async def _link_ticket(
+    session: AsyncSession,
+    conversation: Conversation,
+    customer: Customer,
+    ctx: Context,
+    ticket: Ticket,
+    *,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Hand the conversation to an existing ticket (a recovery case's) with the whole context."""
+    note = await _handoff_note(
+        session, conversation, customer, ctx, reason=reason, intent=ticket.intent, now=now
+    )
+    repository.add_bot_note(session, ticket.id, note, now=now)
+    conversation.ticket_id = ticket.id
+    conversation.handoff_state = HandoffState.queued
+    conversation.status = ConversationStatus.handed_off
+    await session.flush()
+
+
 async def _open_handoff(
     session: AsyncSession,
     conversation: Conversation,
@@ -591,18 +770,10 @@ async def _open_handoff(
         actor=customer,
         priority=priority,
     )
-    diagnosis = conversation.state.get("diagnosis") or {}
-    note = "\n\n".join(
-        [
-            f"Handoff from the assistant (conversation {conversation.id}): {reason}",
-            f"Intent: {intent} (confidence {conversation.state.get('confidence', '?')}); "
-            f"language: {conversation.language}; flow: {conversation.flow}",
-            "Diagnosis: "
-            + (", ".join(f"{k}={v}" for k, v in diagnosis.items()) if diagnosis else "none"),
-            "Account snapshot:\n" + await _account_snapshot(ctx, customer, now),
-            "Transcript:\n" + _transcript(history),
-        ]
-    )
+    note = await _handoff_note(
+        session, conversation, customer, ctx, reason=reason, intent=intent, now=now,
+        history=history,
+    )  # fmt: skip
     repository.add_bot_note(session, ticket.id, note, now=now)
     conversation.ticket_id = ticket.id
     conversation.handoff_state = HandoffState.queued
@@ -621,6 +792,15 @@ async def _open_handoff(
         )
     )
     effects.actions.append(ActionTaken(type="handoff", detail={"ticket_id": ticket.id}))
+
+
+def _recovery_txid(state: dict[str, Any]) -> str | None:
+    """The transaction of the last recoverable deposit diagnosed in this conversation. It stays
+    after the recovery, so a repeat press answers with the same case."""
+    txid = state.get("recovery_txid")
+    if txid is None and state.get("recovery"):
+        txid = (state.get("diagnosis") or {}).get("txid")  # stored before recovery_txid existed
+    return str(txid) if txid else None
 
 
 def _buttons(actions: list[str], language: str) -> list[Button]:
@@ -788,7 +968,7 @@ async def _turn(
     sure = True
     if force_handoff or action is not None:
         name = "talk_to_human" if force_handoff else str(action)
-        if name == "start_recovery" and not state.get("recovery"):
+        if name == "start_recovery" and not _recovery_txid(state):
             raise Conflict("no recovery case to open in this conversation")
         steps = book.actions[name]
         if name == "talk_to_human":
@@ -843,6 +1023,8 @@ async def _turn(
         "slots": slots,
         "data": {},
         "high_stakes": high_stakes,
+        # The deposit the flow diagnosed, for "start recovery" (never asked again).
+        "recovery_txid": _recovery_txid(state),
         "sentiment": {
             "anxious": bool(sentiment and sentiment.anxious),
             "angry": bool(sentiment and sentiment.angry),
@@ -871,10 +1053,10 @@ async def _turn(
         if isinstance(result, dict) and result.get("verdict"):
             state["diagnosis"] = {"lookup": name, **result.get("facts", {})}
             verdict = result.get("verdict")
-            state["recovery"] = verdict in (
-                "wrong_network", "missing_memo", "wrong_memo", "unsupported_token",
-            )  # fmt: skip
+            state["recovery"] = verdict in RECOVERABLE
             if state["recovery"]:
+                facts = result.get("facts") or {}
+                state["recovery_txid"] = facts.get("txid") or slots.get("txid")
                 effects.handoff_intent = (
                     verdict
                     if verdict in ("wrong_network", "missing_memo")
@@ -893,6 +1075,13 @@ async def _turn(
     if outcome.handoff:
         reason = str(action) if action is not None else "customer asked for a person"
         await _open_handoff(session, conversation, customer, ctx, effects, reason=reason, now=now)
+        state["awaiting"] = None
+        conversation.state = dict(state)
+        handoff = await _handoff_view(session, conversation, now=now)
+        texts.append(_handoff_text(handoff, language))
+        buttons = [b for b in buttons if b != "talk_to_human"]
+    elif effects.recovery_ticket is not None:
+        # A manual recovery case: its specialists now have the conversation.
         state["awaiting"] = None
         conversation.state = dict(state)
         handoff = await _handoff_view(session, conversation, now=now)

@@ -71,8 +71,17 @@ class ExchangeConnector(Protocol):
         ...
 
     async def credit_recovered_deposit(
-        self, user_id: str, asset: str, network: str, amount: Decimal, reference: str
+        self,
+        user_id: str,
+        asset: str,
+        network: str,
+        amount: Decimal,
+        reference: str,
+        *,
+        source_txid: str | None = None,
     ) -> Deposit:
         """Credit a recovered deposit. `reference` (the recovery case id) makes it idempotent:
-        calling twice with the same reference credits once."""
+        calling twice with the same reference credits once. `source_txid` is the misdirected
+        transaction being recovered: the credit is recorded under it, so asking about that txid
+        afterwards finds a credited deposit instead of diagnosing the transfer again."""
         ...

@@ -178,9 +178,18 @@ class HttpConnector:
         )
 
     async def credit_recovered_deposit(
-        self, user_id: str, asset: str, network: str, amount: Decimal, reference: str
+        self,
+        user_id: str,
+        asset: str,
+        network: str,
+        amount: Decimal,
+        reference: str,
+        *,
+        source_txid: str | None = None,
     ) -> Deposit:
         body = {"asset": asset, "network": network, "amount": str(amount), "reference": reference}
+        if source_txid:
+            body["source_txid"] = source_txid
         data = await self._call("POST", f"/users/{_p(user_id)}/recovered-deposits", body=body)
         return wire.deposit(data)
 

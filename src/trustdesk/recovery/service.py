@@ -87,6 +87,9 @@ class RecoverAttempt:
     reason: str
     diagnosis: DepositDiagnosis
     case: RecoveryCase | None
+    # The case is an earlier one (a retry, or a second request about the same deposit): nothing
+    # new was credited or opened.
+    earlier: bool = False
 
 
 @contextlib.contextmanager
@@ -259,9 +262,13 @@ async def recover_deposit(
     network: str | None,
     manual: bool,
     now: datetime,
+    channel: Channel = Channel.web,
 ) -> RecoverAttempt:
     """Diagnose the customer's deposit and recover it: credited at once when the automatic rules
-    allow (idempotent per transaction), else a manual case with a ticket, else nothing to do."""
+    allow (idempotent per transaction), else a manual case with a ticket, else nothing to do.
+
+    `channel` is where the customer asked (the case's ticket is opened on it: the assistant's
+    chat, or the web/API)."""
     query = exchange.check_deposit_query(registry, txid=txid, asset=asset, network=network)
     registry = await exchange.effective_registry(connector, registry)
     user = customer.external_id
@@ -314,6 +321,7 @@ async def recover_deposit(
             key,
             vip,
             fee=decision.fee if decision.rule == RecoveryRule.MANUAL else None,
+            channel=channel,
             now=now,
         )
         # The failed automatic check stays internal (case.reason): naming it would tell a
@@ -332,9 +340,9 @@ def _earlier_answer(
             reason = (
                 "already recovered" if case.status == S.executed else "this recovery was reversed"
             )
-            return RecoverAttempt(outcome, reason, diagnosis, case)
+            return RecoverAttempt(outcome, reason, diagnosis, case, earlier=True)
         if case.status in OPEN:
-            return RecoverAttempt("manual_case", MANUAL_REASON, diagnosis, case)
+            return RecoverAttempt("manual_case", MANUAL_REASON, diagnosis, case, earlier=True)
     return None
 
 
@@ -385,7 +393,9 @@ async def _auto_recover(
         new = {k: v for k, v in parts.items() if k not in done}
         if not new:
             previous = done[next(iter(parts))] if parts else None
-            return RecoverAttempt("credited", "already recovered", diagnosis, previous)
+            return RecoverAttempt(
+                "credited", "already recovered", diagnosis, previous, earlier=previous is not None
+            )
         amount = sum(new.values(), Decimal(0))
         if amount < entry.min_deposit:
             return RecoverAttempt(
@@ -401,7 +411,7 @@ async def _auto_recover(
     reference = _reference(covered)
     existing = await repository.by_reference(session, reference)
     if existing is not None:
-        return RecoverAttempt("credited", "already recovered", diagnosis, existing)
+        return RecoverAttempt("credited", "already recovered", diagnosis, existing, earlier=True)
 
     case = RecoveryCase(
         customer_id=customer.id,
@@ -438,7 +448,12 @@ async def _auto_recover(
         ) from exc
     with _exchange():
         credit = await connector.credit_recovered_deposit(
-            customer.external_id, entry.asset, entry.network, amount, reference
+            customer.external_id,
+            entry.asset,
+            entry.network,
+            amount,
+            reference,
+            source_txid=tx.txid if isinstance(tx, ChainTransaction) else None,
         )
     case.exchange_deposit_id = credit.id
     _audit(
@@ -482,6 +497,7 @@ async def _open_manual_case(
     vip_level: int,
     *,
     fee: Decimal | None,
+    channel: Channel,
     now: datetime,
 ) -> RecoveryCase:
     asset, network, amount = _case_money(diagnosis, tx)
@@ -519,7 +535,7 @@ async def _open_manual_case(
     )
     session.add(case)
     await session.flush()
-    case.ticket_id = (await _open_ticket(session, customer, case, now=now)).id
+    case.ticket_id = (await _open_ticket(session, customer, case, channel=channel, now=now)).id
     _audit(session, case, "opened", customer, now, after={**_snapshot(case), "reason": reason})
     await session.flush()
     await _tell_customer(session, case, now=now)
@@ -527,7 +543,12 @@ async def _open_manual_case(
 
 
 async def _open_ticket(
-    session: AsyncSession, customer: Customer, case: RecoveryCase, *, now: datetime
+    session: AsyncSession,
+    customer: Customer,
+    case: RecoveryCase,
+    *,
+    channel: Channel,
+    now: datetime,
 ) -> Ticket:
     """Every manual case is followed in "My tickets"; specialists (tier 2) work it."""
     language = _language(customer)
@@ -541,7 +562,7 @@ async def _open_ticket(
         TicketCreate(
             subject=messages.subject(language, case.id),
             body=" · ".join(facts),
-            channel=Channel.web,
+            channel=channel,
             language=language,
             intent="deposit_recovery",
             tags=["recovery"],
@@ -758,7 +779,12 @@ async def execute(
     case.reference = f"rcv-case-{case.id}"
     with _exchange():
         deposit = await connector.credit_recovered_deposit(
-            case.exchange_user_id, case.asset, case.network, credit, case.reference
+            case.exchange_user_id,
+            case.asset,
+            case.network,
+            credit,
+            case.reference,
+            source_txid=case.txid,
         )
     case.credited_amount = credit
     case.exchange_deposit_id = deposit.id
@@ -832,6 +858,15 @@ async def reverse(
             # May go negative if the customer already spent it: that debt is the point.
             balance.available = balance.available - credited
             mode = ReversalMode.sandbox_adjustment
+        credit = (
+            await exchange_repository.deposit_by_reference(session, case.reference)
+            if case.reference
+            else None
+        )
+        if credit is not None:
+            # The credit no longer stands for the recovered transaction: asked about again,
+            # it is diagnosed as it was (and a new request gets this reversed case back).
+            credit.txid = credit.txid_key = None
     case.reversal_reason = reason
     case.reversal_mode = mode.value
     case.reversed_by_agent_id = admin.id

@@ -321,9 +321,17 @@ class SandboxConnector:
         return row
 
     async def credit_recovered_deposit(
-        self, user_id: str, asset: str, network: str, amount: Decimal, reference: str
+        self,
+        user_id: str,
+        asset: str,
+        network: str,
+        amount: Decimal,
+        reference: str,
+        *,
+        source_txid: str | None = None,
     ) -> Deposit:
         now = self._clock()
+        txid = source_txid.strip() if source_txid and source_txid.strip() else None
         entry = self.registry.asset_network(asset, network)
         async with self._session(write=True) as session:
             existing = await repository.deposit_by_reference(session, reference)
@@ -347,6 +355,10 @@ class SandboxConnector:
                     asset=entry.asset,
                     network=entry.network,
                     amount=amount,
+                    # Recorded under the recovered transaction, as an exchange's back office
+                    # does: a later look-up of that txid finds this credit, not the old problem.
+                    txid=txid,
+                    txid_key=txid_key(txid) if txid else None,
                     to_address=own[0].address if own else "",
                     memo=own[0].memo if own else None,
                     status=DepositStatus.CREDITED.value,

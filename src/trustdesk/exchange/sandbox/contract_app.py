@@ -160,7 +160,12 @@ def create_contract_app(
     ) -> Any:
         with _errors():
             result = await sandbox(request, authorization).credit_recovered_deposit(
-                user_id, body["asset"], body["network"], Decimal(body["amount"]), body["reference"]
+                user_id,
+                body["asset"],
+                body["network"],
+                Decimal(body["amount"]),
+                body["reference"],
+                source_txid=body.get("source_txid"),
             )
         return wire.dump(result)
 
