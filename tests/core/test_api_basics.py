@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import auth
 from tests.factories import PASSWORD, login, make_agent, open_ticket
+from trustdesk.models.agent import Presence
 
 
 async def test_healthz_answers_with_database(client):
@@ -132,3 +133,40 @@ async def test_landing_page_links_the_console_and_signed_demo_customers(client):
     link = page.split('href="/app?token=')[1].split('"')[0]
     response = await client.get(f"/app?token={link}")
     assert response.status_code in (302, 303, 307)
+
+
+async def test_agents_list_pages_and_filters(client, maker, clock):
+    for i in range(5):
+        await make_agent(
+            maker,
+            f"a{i}@x.io",
+            now=clock.now,
+            languages=["tr"] if i % 2 else ["en"],
+            queues=["tier2"] if i == 4 else ["tier1"],
+            presence=Presence.online if i < 3 else Presence.away,
+        )
+    headers = await login(client, "a0@x.io")
+    seen, cursor = [], None
+    while True:
+        query = "/api/v1/agents?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        page = (await client.get(query, headers=headers)).json()
+        assert len(page["items"]) <= 2
+        seen += [a["email"] for a in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [f"a{i}@x.io" for i in range(5)]
+
+    async def emails(query: str) -> list[str]:
+        response = await client.get(f"/api/v1/agents?{query}", headers=headers)
+        assert response.status_code == 200, response.text
+        return [a["email"] for a in response.json()["items"]]
+
+    assert await emails("language=tr") == ["a1@x.io", "a3@x.io"]
+    assert await emails("queue=tier2") == ["a4@x.io"]
+    assert await emails("presence=away&language=en") == ["a4@x.io"]
+    assert await emails("language=tr&limit=1") == ["a1@x.io"]
+    bad = await client.get("/api/v1/agents?presence=asleep", headers=headers)
+    assert bad.status_code == 422
+    bad = await client.get("/api/v1/agents?cursor=forged", headers=headers)
+    assert bad.status_code == 422

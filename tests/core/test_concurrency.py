@@ -25,7 +25,7 @@ async def test_concurrent_creates_all_succeed_and_respect_capacity(
     statuses = await asyncio.gather(*(create(i) for i in range(24)))
     assert statuses == [201] * 24
     headers = await login(client, "a@x.io")
-    agents = (await client.get("/api/v1/agents", headers=headers)).json()
+    agents = (await client.get("/api/v1/agents", headers=headers)).json()["items"]
     assert sorted(a["open_tickets"] for a in agents) == [3, 3, 3, 3]
     waiting = (await client.get("/api/v1/tickets?unassigned=true", headers=headers)).json()
     assert len(waiting["items"]) == 24 - 12

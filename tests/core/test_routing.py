@@ -67,7 +67,7 @@ async def test_tickets_spread_evenly_across_agents(client, maker, clock, custome
     for i in range(6):
         clock.advance(seconds=1)
         await open_ticket(client, customer_token(f"c{i}"))
-    agents = (await client.get("/api/v1/agents", headers=headers)).json()
+    agents = (await client.get("/api/v1/agents", headers=headers)).json()["items"]
     assert sorted(a["open_tickets"] for a in agents) == [2, 2, 2]
 
 

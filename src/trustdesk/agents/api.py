@@ -2,27 +2,52 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from trustdesk.agents import service
+from fastapi import APIRouter, Query
+
+from trustdesk.agents import repository, service
 from trustdesk.agents.schemas import AgentCreate, AgentLoad, AgentRead, AgentUpdate, PresenceUpdate
 from trustdesk.db import commit
-from trustdesk.deps import AdminAgent, CurrentAgent, NowDep, SessionDep
+from trustdesk.deps import (
+    AdminAgent,
+    CurrentAgent,
+    Limit,
+    NowDep,
+    SessionDep,
+    cursor_after,
+    next_cursor,
+)
 from trustdesk.errors import NotFound
-from trustdesk.models import Agent
-from trustdesk.routing import repository as routing_repository
+from trustdesk.kit.pagination import Page
+from trustdesk.models import Agent, AgentRole, Presence
 
 router = APIRouter(prefix="/api/v1/agents", tags=["agents"])
 
 
-@router.get("", response_model=list[AgentLoad])
-async def list_agents(session: SessionDep, agent: CurrentAgent) -> list[AgentLoad]:
-    """Everyone on the desk with presence and current load."""
-    rows = await routing_repository.agents_with_load(session, online_only=False)
-    return [
+@router.get("", response_model=Page[AgentLoad])
+async def list_agents(
+    session: SessionDep,
+    agent: CurrentAgent,
+    role: AgentRole | None = None,
+    presence: Presence | None = None,
+    active: Annotated[bool, Query(description="false: the deactivated agents.")] = True,
+    queue: str | None = None,
+    language: str | None = None,
+    cursor: str | None = None,
+    limit: Limit = 50,
+) -> Page[AgentLoad]:
+    """The desk's staff with presence and current load; filter by role, presence, queue and
+    language."""
+    f = repository.AgentFilter(
+        role=role, presence=presence, active=active, queue=queue, language=language
+    )
+    rows = await repository.page_with_load(session, f, after_id=cursor_after(cursor), limit=limit)
+    items = [
         AgentLoad.model_validate({**AgentRead.model_validate(a).model_dump(), "open_tickets": n})
         for a, n in rows
     ]
+    return Page(items=items, next_cursor=next_cursor([a.id for a, _ in rows], limit))
 
 
 @router.post("", status_code=201, response_model=AgentRead)
