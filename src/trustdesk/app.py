@@ -92,7 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.assistant_llm = provider_for(settings)
     install_error_handlers(app)
     # JSON API first, then the HTML pages of every domain that has a web.py.
-    for router in discover("api", "router") + discover("web", "router"):
+    # A domain's `hot_router` (endpoints on a latency budget) goes before every other route:
+    # FastAPI tries the routes in order on each request, ~3 µs each.
+    hot = discover("api", "hot_router")
+    for router in hot + discover("api", "router") + discover("web", "router"):
         app.include_router(router)
     static = Path(__file__).parent / "static"
     if static.is_dir():

@@ -54,8 +54,9 @@ def _hour_diff(a: float, b: float) -> float:
 
 def _circular_median_hour(hours: Sequence[float]) -> float:
     # The circular mean is a good enough centre; the spread below is robust (MAD).
-    s = sum(math.sin(h / 24 * 2 * math.pi) for h in hours)
-    c = sum(math.cos(h / 24 * 2 * math.pi) for h in hours)
+    angles = [h / 24 * 2 * math.pi for h in hours]
+    s = sum(map(math.sin, angles))
+    c = sum(map(math.cos, angles))
     return (math.atan2(s, c) / (2 * math.pi) * 24) % 24
 
 
@@ -68,23 +69,37 @@ class AnomalyModel:
 
     @classmethod
     def fit(cls, points: Sequence[WithdrawalPoint], *, min_history: int = 5) -> AnomalyModel:
-        if len(points) < min_history:
-            return cls({}, {}, len(points), False)
+        return cls.fit_columns(
+            [p.log_amount for p in points],
+            [p.hour for p in points],
+            [p.share for p in points if p.share is not None],
+            min_history=min_history,
+        )
+
+    @classmethod
+    def fit_columns(
+        cls,
+        log_amounts: Sequence[float],
+        hours: Sequence[float],
+        shares: Sequence[float],
+        *,
+        min_history: int = 5,
+    ) -> AnomalyModel:
+        """`fit` on the points' features, one list each (`shares`: the known ones only)."""
+        if len(log_amounts) < min_history:
+            return cls({}, {}, len(log_amounts), False)
         centres: dict[str, float] = {}
         spreads: dict[str, float] = {}
-        amounts = [p.log_amount for p in points]
-        centres["log_amount"] = _median(amounts)
-        spreads["log_amount"] = 1.4826 * _median([abs(a - centres["log_amount"]) for a in amounts])
-        hours = [p.hour for p in points]
-        centres["hour"] = _circular_median_hour(hours)
-        spreads["hour"] = 1.4826 * _median([_hour_diff(h, centres["hour"]) for h in hours])
-        shares = [p.share for p in points if p.share is not None]
+        centre = centres["log_amount"] = _median(log_amounts)
+        spreads["log_amount"] = 1.4826 * _median([abs(a - centre) for a in log_amounts])
+        centre = centres["hour"] = _circular_median_hour(hours)
+        spreads["hour"] = 1.4826 * _median([_hour_diff(h, centre) for h in hours])
         if len(shares) >= min_history:
-            centres["share"] = _median(shares)
-            spreads["share"] = 1.4826 * _median([abs(s - centres["share"]) for s in shares])
+            centre = centres["share"] = _median(shares)
+            spreads["share"] = 1.4826 * _median([abs(s - centre) for s in shares])
         for key in spreads:
             spreads[key] = max(spreads[key], MIN_SPREAD[key])
-        return cls(centres, spreads, len(points), True)
+        return cls(centres, spreads, len(log_amounts), True)
 
     def score(self, point: WithdrawalPoint) -> AnomalyResult:
         """0 = typical for this user, 1 = far outside everything they usually do."""

@@ -4,8 +4,9 @@ and the security team's cases."""
 from __future__ import annotations
 
 import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
-from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request
@@ -115,12 +116,8 @@ async def exchange_caller(
 ExchangeCaller = Annotated[v.RiskSettings, Depends(exchange_caller)]
 SecurityAgent = Annotated[Agent, Depends(require_role(AgentRole.security, AgentRole.lead))]
 
-# The exchange's calls sit on `router` itself, not on an included sub-router: FastAPI matches
-# a request against every route of a level, twice (to find it, then to run it), so the
-# scoring call is the first route of the first level it reaches.
-router = APIRouter()
-EXCHANGE_PREFIX = "/api/v1/risk"
-EXCHANGE_TAGS: list[str | Enum] = ["risk (exchange)"]
+# The exchange's calls: the app includes a domain's `hot_router` before every other route.
+hot_router = APIRouter(prefix="/api/v1/risk", tags=["risk (exchange)"])
 rules_router = APIRouter(prefix="/api/v1/risk", tags=["risk rules (staff)"])
 me_router = APIRouter(prefix="/api/v1/me/verifications", tags=["verification (customers)"])
 cases_router = APIRouter(prefix="/api/v1/security/cases", tags=["security cases (staff)"])
@@ -146,13 +143,29 @@ async def _act_after_answer(
         await commit(session)
 
 
-@router.post(f"{EXCHANGE_PREFIX}/withdrawals", response_model=DecisionRead, tags=EXCHANGE_TAGS)
+@asynccontextmanager
+async def _decision_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The scoring call's session: committed at the end if it was used, else just dropped.
+
+    The batched path (`repository.hot_path`) commits its own writes and never touches the
+    session; committing and closing an untouched one (and running it as a generator
+    dependency) costs ~0.1 ms, a tenth of the CPU budget of a whole decision."""
+    session: AsyncSession = request.app.state.sessionmaker()
+    try:
+        yield session
+        if session.in_transaction() or session.new or session.dirty or session.deleted:
+            await commit(session)
+    finally:
+        if session.in_transaction():
+            await session.close()  # rolls back whatever was not committed
+
+
+@hot_router.post("/withdrawals", response_model=DecisionRead)
 async def score_withdrawal(
     data: WithdrawalIn,
     risk: ExchangeCaller,
     request: Request,
     background: BackgroundTasks,
-    session: SessionDep,
     now: NowDep,
 ) -> Response:
     """Decide on a withdrawal request: approve, step_up, hold or decline, with score and
@@ -163,26 +176,24 @@ async def score_withdrawal(
     the hold through the connector, the P1 ticket, the customer's verification and e-mail -
     runs right after the answer is sent, in its own transaction; the exchange must hold a
     withdrawal it is answered "hold" for in any case."""
-    result = await service.score_withdrawal(
-        session,
-        data,
-        now=now,
-        connector=_connector(request, session, now),
-        email_sender=_email_sender(request, risk),
-        settings=risk,
-        secret_key=request.app.state.settings.secret_key,
-        act_after_answer=True,
-    )
-    await commit(session)
+    async with _decision_session(request) as session:
+        result = await service.score_withdrawal(
+            session,
+            data,
+            now=now,
+            connector=_connector(request, session, now),
+            email_sender=_email_sender(request, risk),
+            settings=risk,
+            secret_key=request.app.state.settings.secret_key,
+            act_after_answer=True,
+        )
     if result.decision in (RiskDecision.hold, RiskDecision.decline) and not result.replayed:
         background.add_task(_act_after_answer, request, result.assessment_id, now=now, risk=risk)
     # Serialised once, here: returning the model would have FastAPI validate it again.
     return Response(result.model_dump_json(), media_type="application/json")
 
 
-@router.post(
-    f"{EXCHANGE_PREFIX}/events", status_code=201, response_model=EventRead, tags=EXCHANGE_TAGS
-)
+@hot_router.post("/events", status_code=201, response_model=EventRead)
 async def ingest_event(
     data: EventIn, _: ExchangeCaller, session: SessionDep, now: NowDep
 ) -> JSONResponse:
@@ -403,5 +414,6 @@ async def add_note(
     return NoteRead.model_validate(note)
 
 
+router = APIRouter()
 for _router in (rules_router, me_router, cases_router):
     router.include_router(_router)

@@ -185,16 +185,21 @@ def _by_threshold(score: int, thresholds: Mapping[str, Any]) -> RiskDecision:
 def score_signals(signals: Sequence[Signal], rules: Mapping[str, Any]) -> Verdict:
     specs = rules["signals"]
     contributions = []
+    points: float = 0  # as sum() starts: no signals score 0 points, not 0.0
+    fired = set()
     for s in signals:
-        weight = float(specs.get(s.code, {}).get("weight", 0.0))
+        spec = specs.get(s.code)
+        weight = float(spec.get("weight", 0.0)) if spec else 0.0
+        contribution = weight * s.strength
+        points += contribution
+        if s.strength > 0:
+            fired.add(s.code)
         contributions.append(
-            Contribution(s.code, s.value, s.strength, weight, weight * s.strength, s.detail)
+            Contribution(s.code, s.value, s.strength, weight, contribution, s.detail)
         )
-    points = sum(c.contribution for c in contributions)
     score = round(100 * (1 - math.exp(-points / float(rules["scale"]))))
     by_threshold = _by_threshold(score, rules["thresholds"])
     decision, forced_by = by_threshold, None
-    fired = {c.code for c in contributions if c.strength > 0}
     for rule in rules.get("force", []) or []:
         needed_all = set(rule.get("all", []) or [])
         needed_any = set(rule.get("any", []) or [])

@@ -541,6 +541,8 @@ async def _act(
             channel=Channel.api,
             intent="account_compromised",
             tags=["risk-hold" if held else "risk-decline"],
+            # The text above is ours, in English: no need to detect its language each time.
+            language="en",
         ),
         now=now,
         actor=None,  # type: ignore[arg-type]  # the system opens it: audited as "system"

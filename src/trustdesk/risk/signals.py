@@ -131,10 +131,11 @@ def _ramp(x: float, start: float, full: float) -> float:
     return max(0.0, min(1.0, (x - start) / (full - start)))
 
 
-def _sightings(
-    history: UserHistory,
-) -> list[tuple[datetime, str | None, str | None, int | None, str | None]]:
-    rows: list[tuple[datetime, str | None, str | None, int | None, str | None]] = [
+Sighting = tuple[datetime, str | None, str | None, int | None, str | None]
+
+
+def _sightings(history: UserHistory) -> list[Sighting]:
+    rows: list[Sighting] = [
         (e.at, e.device_id, e.ip, e.asn, e.country) for e in history.events if e.kind in LOGIN_KINDS
     ]
     rows += [(w.at, w.device_id, w.ip, w.asn, w.country) for w in history.withdrawals]
@@ -144,25 +145,36 @@ def _sightings(
 def compute_signals(
     facts: WithdrawalFacts, history: UserHistory, rules: Mapping[str, Any], *, now: datetime
 ) -> list[Signal]:
-    """Every signal of the rule set, fired or not, in a stable order."""
+    """Every signal of the rule set, fired or not, in a stable order.
+
+    Runs on every withdrawal request: each history list is walked as few times as it can be
+    (the sightings once for all four novelty signals, the events once for every change)."""
     established = now - timedelta(hours=float(rules.get("established_hours", 24)))
     sightings = _sightings(history)
     baseline = [s for s in sightings if s[0] <= established]
     has_baseline = bool(baseline)
     out: list[Signal] = []
-
-    def novelty(code: str, current: Any, idx: int) -> None:
-        if current is None or not has_baseline:
-            out.append(Signal(code, 0.0, current, {"baseline": has_baseline}))
-            return
-        known = {s[idx] for s in baseline if s[idx] is not None}
-        is_new = current not in known
-        out.append(Signal(code, 1.0 if is_new else 0.0, current, {"known": len(known)}))
-
-    novelty("new_device", facts.device_id, 1)
-    novelty("new_ip", facts.ip, 2)
-    novelty("new_asn", facts.asn, 3)
-    novelty("new_country", facts.country.upper() if facts.country else None, 4)
+    country = facts.country.upper() if facts.country else None
+    current = (facts.device_id, facts.ip, facts.asn, country)
+    codes = ("new_device", "new_ip", "new_asn", "new_country")
+    if has_baseline:
+        known: tuple[set[Any], ...] = (set(), set(), set(), set())
+        for _, device, ip, asn, seen_country in baseline:
+            known[0].add(device)
+            known[1].add(ip)
+            known[2].add(asn)
+            known[3].add(seen_country)
+        for code, value, seen in zip(codes, current, known, strict=True):
+            if value is None:
+                out.append(Signal(code, 0.0, value, {"baseline": True}))
+                continue
+            seen.discard(None)
+            out.append(Signal(code, 0.0 if value in seen else 1.0, value, {"known": len(seen)}))
+    else:
+        out.extend(
+            Signal(code, 0.0, value, {"baseline": False})
+            for code, value in zip(codes, current, strict=True)
+        )
     out.append(
         Signal(
             "no_history",
@@ -171,7 +183,7 @@ def compute_signals(
             {"sightings": len(sightings)},
         )
     )
-    out.append(_impossible_travel(facts, history, rules, now=now))
+    out.append(_impossible_travel(facts, sightings, rules, now=now))
     out.extend(_credential_changes(history, rules, now=now))
     out.append(_new_destination(facts, history))
     out.append(_amount_unusual(facts, history, rules))
@@ -188,14 +200,18 @@ def compute_signals(
 
 
 def _impossible_travel(
-    facts: WithdrawalFacts, history: UserHistory, rules: Mapping[str, Any], *, now: datetime
+    facts: WithdrawalFacts,
+    sightings: Sequence[Sighting],
+    rules: Mapping[str, Any],
+    *,
+    now: datetime,
 ) -> Signal:
     max_speed = _p(rules, "impossible_travel", "max_speed_kmh", 900)
     min_distance = _p(rules, "impossible_travel", "min_distance_km", 500)
     since = now - timedelta(hours=48)
     points = sorted(
         (at, country.upper())
-        for at, _, _, _, country in _sightings(history)
+        for at, _, _, _, country in sightings
         if country and since <= at <= now
     )
     if facts.country:
@@ -222,14 +238,20 @@ def _impossible_travel(
 def _credential_changes(
     history: UserHistory, rules: Mapping[str, Any], *, now: datetime
 ) -> list[Signal]:
+    latest_of: dict[str, datetime] = {}
+    for e in history.events:
+        if e.kind in CHANGE_SIGNALS and e.at <= now:
+            seen = latest_of.get(e.kind)
+            if seen is None or e.at > seen:
+                latest_of[e.kind] = e.at
     out = []
     for kind, code in CHANGE_SIGNALS.items():
-        full = _p(rules, code, "full_hours", 24)
-        window = _p(rules, code, "window_hours", 72)
-        latest = max((e.at for e in history.events if e.kind == kind and e.at <= now), default=None)
+        latest = latest_of.get(kind)
         if latest is None:
             out.append(Signal(code, 0.0, None))
             continue
+        full = _p(rules, code, "full_hours", 24)
+        window = _p(rules, code, "window_hours", 72)
         hours = (now - latest).total_seconds() / 3600
         if hours <= full:
             strength = 1.0
@@ -247,7 +269,8 @@ def _address_key(address: str) -> str:
 
 
 def _new_destination(facts: WithdrawalFacts, history: UserHistory) -> Signal:
-    used = {_address_key(w.to_address) for w in history.withdrawals if w.completed}
+    # Most users send to the same few addresses: normalise each distinct one once.
+    used = {_address_key(a) for a in {w.to_address for w in history.withdrawals if w.completed}}
     is_new = _address_key(facts.to_address) not in used
     return Signal(
         "new_destination", 1.0 if is_new else 0.0, is_new, {"known_destinations": len(used)}
@@ -302,8 +325,13 @@ def _balance_drain(facts: WithdrawalFacts, rules: Mapping[str, Any]) -> Signal:
 
 
 def _velocity(history: UserHistory, rules: Mapping[str, Any], *, now: datetime) -> Signal:
-    hour = sum(1 for w in history.withdrawals if now - timedelta(hours=1) <= w.at <= now)
-    day = sum(1 for w in history.withdrawals if now - timedelta(days=1) <= w.at <= now)
+    hour_ago, day_ago = now - timedelta(hours=1), now - timedelta(days=1)
+    hour = day = 0
+    for w in history.withdrawals:
+        if day_ago <= w.at <= now:
+            day += 1
+            if hour_ago <= w.at:
+                hour += 1
     hour_limit = _p(rules, "velocity", "hour_count", 3)
     day_limit = _p(rules, "velocity", "day_count", 10)
     # Counts include this request: the 3rd withdrawal within an hour is the first to fire.
@@ -344,14 +372,16 @@ def _anomaly(
     facts: WithdrawalFacts, history: UserHistory, rules: Mapping[str, Any], *, now: datetime
 ) -> Signal:
     min_history = int(_p(rules, "anomaly", "min_history", 5))
-    model = AnomalyModel.fit(
-        [
-            WithdrawalPoint.of(w.at, w.amount, w.balance_before)
-            for w in history.withdrawals
-            if w.asset == facts.asset and w.completed
-        ],
-        min_history=min_history,
-    )
+    # The columns of `WithdrawalPoint.of` for each past withdrawal, without an object each.
+    log_amounts, hours, shares = [], [], []
+    for w in history.withdrawals:
+        if w.asset == facts.asset and w.completed:
+            log_amounts.append(math.log1p(max(0.0, w.amount)))
+            hours.append(w.at.hour + w.at.minute / 60)
+            balance = w.balance_before
+            if balance is not None and balance > 0:
+                shares.append(min(1.0, w.amount / balance))
+    model = AnomalyModel.fit_columns(log_amounts, hours, shares, min_history=min_history)
     point = WithdrawalPoint.of(now, float(facts.amount), float(facts.balance_before))
     result = model.score(point)
     return Signal("anomaly", result.score, round(result.score, 4), result.detail)
