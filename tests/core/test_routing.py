@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import auth
 from tests.factories import login, make_agent, open_ticket
 from trustdesk.models.agent import Presence
+from trustdesk.routing import repository as routing_repository
 from trustdesk.routing import service as routing_service
 from trustdesk.routing.scoring import Candidate, RoutingNeed, choose_agent
 
@@ -87,6 +88,27 @@ async def test_capacity_full_tickets_wait_with_positions(client, maker, clock, c
     seen = (await client.get(f"/api/v1/me/tickets/{last['id']}", headers=auth(token))).json()
     assert seen["estimate"]["queue_position"] == 3
     assert seen["estimate"]["first_response_at"] is not None
+
+
+async def test_a_queue_deeper_than_counted_gives_a_lower_bound_and_the_sla(
+    client, maker, clock, customer_token, monkeypatch
+):
+    monkeypatch.setattr(routing_repository, "POSITION_COUNT_LIMIT", 3)
+    await make_agent(maker, "a@x.io", now=clock.now, presence=Presence.away)
+    tickets = []
+    for i in range(5):
+        clock.advance(seconds=10)
+        tickets.append(await open_ticket(client, customer_token(f"c{i}")))
+    estimates = [t["estimate"] for t in tickets]
+    assert [(e["queue_position"], e["queue_position_at_least"]) for e in estimates] == [
+        (1, False),
+        (2, False),
+        (3, False),
+        (4, True),
+        (4, True),
+    ]
+    # Too deep to count: the first-response promise is the SLA deadline, never "now".
+    assert estimates[4]["first_response_at"] > tickets[4]["created_at"]
 
 
 async def test_vip_ticket_goes_to_vip_desk_and_never_waits_behind_standard(

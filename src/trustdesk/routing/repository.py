@@ -136,26 +136,39 @@ async def waiting_tickets(
     return (await session.execute(stmt)).scalars().all()
 
 
-async def queue_position(session: AsyncSession, ticket: Ticket) -> int:
-    """1 + the number of waiting tickets in the same queue that will be served first."""
+# Counting who is ahead reads every one of them: in a flood (a chain halts and thousands write
+# in) that would make each new ticket cost more than the last. Deeper than this, a customer
+# is told "more than N ahead", and the SLA, not the count, sets their expected time.
+POSITION_COUNT_LIMIT = 500
+
+
+async def queue_position(session: AsyncSession, ticket: Ticket) -> tuple[int, bool]:
+    """(1 + the waiting tickets of the same queue that will be served first, whether the count
+    stopped at POSITION_COUNT_LIMIT)."""
     mine = PRIORITY_ORDER_VALUE[ticket.priority]
-    ahead = select(func.count()).where(
-        Ticket.queue_id == ticket.queue_id,
-        Ticket.assignee_id.is_(None),
-        Ticket.status.in_((TicketStatus.new, TicketStatus.open)),
-        Ticket.id != ticket.id,
-        or_(
-            mine > PRIORITY_ORDER,
-            and_(
-                mine == PRIORITY_ORDER,
-                or_(
-                    Ticket.queued_at < ticket.queued_at,
-                    and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
+    ahead = (
+        select(Ticket.id)
+        .where(
+            Ticket.queue_id == ticket.queue_id,
+            Ticket.assignee_id.is_(None),
+            Ticket.status.in_((TicketStatus.new, TicketStatus.open)),
+            Ticket.id != ticket.id,
+            or_(
+                mine > PRIORITY_ORDER,
+                and_(
+                    mine == PRIORITY_ORDER,
+                    or_(
+                        Ticket.queued_at < ticket.queued_at,
+                        and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
+                    ),
                 ),
             ),
-        ),
+        )
+        .limit(POSITION_COUNT_LIMIT)
+        .subquery()
     )
-    return 1 + int((await session.execute(ahead)).scalar_one())
+    count = int((await session.execute(select(func.count()).select_from(ahead))).scalar_one())
+    return 1 + count, count >= POSITION_COUNT_LIMIT
 
 
 async def online_agents_serving(session: AsyncSession, queue_key: str) -> int:

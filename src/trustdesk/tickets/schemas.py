@@ -127,6 +127,10 @@ class Estimate(BaseModel):
     queue_position: int | None = Field(
         description="1 = next to be picked up; null once an agent has the ticket."
     )
+    queue_position_at_least: bool = Field(
+        default=False,
+        description="true: the queue is deeper than is counted; the position is a lower bound.",
+    )
     first_response_at: datetime | None = Field(
         description="When a person will answer: null once answered."
     )

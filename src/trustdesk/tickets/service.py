@@ -575,7 +575,7 @@ async def estimate(
             first_response_at=max(now, first_due) if first_due else None,
             resolution_at=resolution_due,
         )
-    position = await routing_repository.queue_position(session, ticket)
+    position, beyond_count = await routing_repository.queue_position(session, ticket)
     queue = await routing_repository.queue_ref_by_id(session, ticket.queue_id)
     assert queue is not None
     key = queue.key
@@ -589,13 +589,15 @@ async def estimate(
             session, ticket.queue_id, now - timedelta(hours=24)
         ),
     )
-    if online == 0 or typical is None:
-        # Nobody free to measure from: the SLA is the promise, and escalation enforces it.
+    if online == 0 or typical is None or beyond_count:
+        # Nobody free to measure from, or a queue too deep to count: the SLA is the promise,
+        # and escalation enforces it.
         eta = first_due
     else:
         eta = now + timedelta(seconds=math.ceil(position / online) * typical)
     return Estimate(
         queue_position=position,
+        queue_position_at_least=beyond_count,
         first_response_at=max(now, eta) if eta else None,
         resolution_at=resolution_due,
     )
