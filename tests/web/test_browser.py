@@ -269,3 +269,82 @@ async def test_customer_agent_and_lead_in_the_browser(live_server, browser, make
 
     for ctx in (agent_ctx, customer_ctx, lead_ctx):
         await ctx.close()
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+async def test_held_withdrawal_is_confirmed_from_the_chat(
+    live_server, browser, app, client, maker, clock, language
+):
+    """Risk control holds a withdrawal: the customer sees the banner and the assistant's offer,
+    asks about the withdrawal, types the e-mailed code into the chat's security-check form (not
+    into the chat) and sees the withdrawal released."""
+    from tests.conftest import auth
+    from tests.stepup import build_history, hijack, sandbox_withdrawal, smtp_server
+    from trustdesk.assistant.replies import render
+    from trustdesk.risk.verification import SmtpEmailSender
+
+    base = live_server.url
+    tag = language.lower()
+    user = "u-held"
+    clock.now = utcnow()  # the live server runs on the real clock: hold now, not in 2026-11-02
+    token = issue_customer_token(
+        DEV_CUSTOMER_TOKEN_SECRET, user, now=utcnow(), email="dana@example.com", lang=language
+    )
+    with smtp_server() as (inbox, port):
+        app.state.risk_email_sender = SmtpEmailSender("127.0.0.1", port, "security@x.test")
+        assert (await client.get("/api/v1/me/verifications", headers=auth(token))).json() == []
+        await build_history(client, clock, user)
+        await sandbox_withdrawal(maker, clock.now, user, "w-browser")
+        await hijack(client, clock, user, "w-browser")
+        code = inbox.code()
+
+    ctx = await browser.new_context(
+        locale=language, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    page = await ctx.new_page()
+    await page.goto(f"{base}/app?token={token}")
+    await page.wait_for_url(re.compile(r"/app/chat$"))
+    banner = page.locator("[data-testid=security-banner]")
+    await banner.wait_for(timeout=TIMEOUT_MS)
+    assert _t(language, "A withdrawal is waiting for your confirmation.") in (
+        await banner.inner_text()
+    )
+    # Opening the chat: the assistant reassures and offers the check at once.
+    offer = page.locator("[data-testid=verify-offer]")
+    assert "TXhijack…0001" in await offer.inner_text()
+    await _shot(page, f"{tag}-customer-security-banner-chat")
+    await page.goto(f"{base}/app/security")
+    await page.locator("[data-testid=verification]").wait_for(timeout=TIMEOUT_MS)
+    await page.locator("[data-testid=not-me]").click()  # shows what "This wasn't me" does
+    await page.locator("[data-testid=not-me-confirm]").wait_for(timeout=TIMEOUT_MS)
+    await _shot(page, f"{tag}-customer-security-check")
+    await page.goto(f"{base}/app/chat")
+
+    # Asking about the withdrawal: the answer carries the check (the opening offer moves there).
+    question = {"ar": "أين عملية السحب الخاصة بي؟", "en": "Where is my withdrawal?"}[language]
+    await page.fill("[data-testid=chat-input]", question)
+    await page.locator("form.composer button[type=submit]").click()
+    form = page.locator(".msg [data-testid=verify-form]").last
+    await page.locator("[data-testid=message] [data-testid=verify-form]").wait_for(
+        timeout=TIMEOUT_MS
+    )
+    assert await page.locator("[data-testid=verify-form]").count() == 1
+    await _shot(page, f"{tag}-customer-chat-verification")
+
+    await form.locator("[data-testid=verify-code]").fill(code)
+    await form.locator("[data-testid=verify-submit]").click()
+    facts = {"verify_amount": "4750", "verify_asset": "USDT"}
+    released = render("verify_released", language, facts)
+    await page.locator(".msg", has_text=released).wait_for(timeout=TIMEOUT_MS)
+    assert await page.locator("[data-testid=security-banner]").count() == 0
+    assert await page.locator("[data-testid=verify-form]").count() == 0
+    assert code not in await page.locator("#chat-live").inner_text()
+    await _shot(page, f"{tag}-customer-chat-verified")
+
+    # The Security check page says how it ended.
+    await page.goto(f"{base}/app/security")
+    assert (
+        _t(language, "No security check is waiting for you.")
+        in await page.locator("main").inner_text()
+    )
+    await ctx.close()

@@ -24,6 +24,8 @@ class ActionType(StrEnum):
     # "Start recovery": credited at once, or a manual recovery case opened (or the earlier one).
     deposit_recovered = "deposit_recovered"
     recovery_case_opened = "recovery_case_opened"
+    # The customer answered a security check (the outcome only: never the code).
+    verification = "verification"
 
 
 class ButtonAction(StrEnum):
@@ -77,6 +79,33 @@ class Handoff(BaseModel):
     agent_name: str | None = None
 
 
+class WithdrawalSummary(BaseModel):
+    """The held withdrawal a verification is about, as the customer may see it."""
+
+    id: str
+    amount: str
+    asset: str
+    network: str | None = None
+    destination: str = Field(description="The destination address, shortened (start…end)")
+    requested_at: datetime
+
+
+class VerificationPrompt(BaseModel):
+    """A step-up verification the customer must answer to release a held withdrawal.
+
+    The code is posted to `submit_url` (`{"code": "123456"}`), never written in the chat: the
+    assistant never asks for a 2FA code and masks one sent to it. `not_me_url` says "this was
+    not me" (the account is locked at once)."""
+
+    id: int
+    method: str = Field(description="totp (authenticator app) or email (a code we e-mailed)")
+    expires_at: datetime
+    attempts_left: int
+    withdrawal: WithdrawalSummary
+    submit_url: str
+    not_me_url: str
+
+
 class AssistantReply(BaseModel):
     """One assistant turn: the text plus the fields a client (or a test) can rely on."""
 
@@ -99,6 +128,8 @@ class AssistantReply(BaseModel):
     model: str
     prompt_version: str
     created_at: datetime
+    # A pending security check of a held withdrawal, to answer in a form (never in the chat).
+    verification: VerificationPrompt | None = None
 
 
 class HistoryMessage(BaseModel):

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trustdesk.assistant import repository
+from trustdesk.assistant import repository, stepup
 from trustdesk.assistant.flows import (
     FlowBook,
     Outcome,
@@ -51,6 +51,7 @@ from trustdesk.assistant.schemas import (
     ConversationStart,
     Handoff,
     HistoryMessage,
+    VerificationPrompt,
 )
 from trustdesk.errors import AppError, Conflict, InvalidInput, NotFound
 from trustdesk.exchange import service as exchange
@@ -79,6 +80,8 @@ from trustdesk.risk import (
     Verdict,
     check_channel,
 )
+from trustdesk.risk import service as risk_service
+from trustdesk.risk.schemas import VerificationResult
 from trustdesk.tickets import repository as ticket_repository
 from trustdesk.tickets import service as tickets
 from trustdesk.tickets.schemas import TicketCreate
@@ -227,6 +230,8 @@ class _Effects:
         self.handoff_intent: str | None = None
         # The ticket of a manual recovery case this turn linked the conversation to.
         self.recovery_ticket: Ticket | None = None
+        # A pending step-up verification offered in this reply (answered in a form).
+        self.verification: VerificationPrompt | None = None
 
     def _record(self, name: str, result: dict[str, Any]) -> dict[str, Any]:
         detail = {"name": name}
@@ -301,6 +306,26 @@ class _Effects:
         return (found.asset, found.amount) if found else (None, None)
 
     async def _lookup_withdrawal(self, ctx: dict[str, Any]) -> dict[str, Any]:
+        result = await self._withdrawal_diagnosis(ctx)
+        # Held by our risk control and waiting for the customer: offer the verification itself
+        # (the one for this withdrawal when there are several), whatever the exchange says.
+        prompts = await stepup.pending(self.session, self.customer, now=self.now)
+        if prompts:
+            wanted = result.get("withdrawal_id")
+            prompt = next((p for p in prompts if p.withdrawal.id == wanted), prompts[0])
+            self.verification = prompt
+            result.update(stepup.prompt_facts(prompt, ctx.get("language")))
+        return result
+
+    async def offer_verification(self) -> list[str]:
+        """The pending verification's message keys, when there is one (opening the chat)."""
+        prompts = await stepup.pending(self.session, self.customer, now=self.now)
+        if not prompts:
+            return []
+        self.verification = prompts[0]
+        return ["verify_intro", f"verify_{prompts[0].method}"]
+
+    async def _withdrawal_diagnosis(self, ctx: dict[str, Any]) -> dict[str, Any]:
         user = self.customer.external_id
         try:
             registry = await exchange.effective_registry(self.ctx.connector, self.ctx.registry)
@@ -835,6 +860,9 @@ async def _store_reply(
         "buttons": [b.model_dump() for b in _buttons(buttons, language)],
         "handoff": handoff.model_dump(),
         "asks": outcome.awaiting if outcome else None,
+        "verification": (
+            effects.verification.model_dump(mode="json") if effects.verification else None
+        ),
     }
     message = ConversationMessage(
         conversation_id=conversation.id,
@@ -870,7 +898,15 @@ async def _store_reply(
         model=model,
         prompt_version=version,
         created_at=now,
+        verification=effects.verification,
     )
+
+
+def _verification_texts(keys: list[str], effects: _Effects, language: str) -> list[str]:
+    if effects.verification is None:
+        return []
+    facts = stepup.prompt_facts(effects.verification, language)
+    return [render(key, language, facts) for key in keys]
 
 
 def _handoff_text(handoff: Handoff, language: str) -> str:
@@ -897,6 +933,7 @@ async def _turn(
     text: str | None = None,
     action: ButtonAction | None = None,
     force_handoff: bool = False,
+    opening: bool = False,
 ) -> AssistantReply:
     book = ctx.book
     effects = _Effects(session, ctx, customer, conversation, now)
@@ -914,6 +951,15 @@ async def _turn(
         guess = detect_language(clean, hint=conversation.language or customer.language)
         if guess.code and not guess.from_hint:
             language = conversation.language = guess.code
+        masked = False
+        if await stepup.pending_count(session, customer, now=now):
+            # A security check waits for a code in its form (offered in the chat or on the
+            # page): a code typed here instead must never reach the transcript, the ticket or an
+            # agent, so it is masked before anything is stored.
+            clean, masked = stepup.mask_bare_codes(clean)
+            if masked:
+                redactions.append("otp_code")
+                warnings.append(render("verify_code_redacted", language))
         session.add(
             ConversationMessage(
                 conversation_id=conversation.id,
@@ -925,7 +971,7 @@ async def _turn(
             )
         )
         await session.flush()
-        if redactions:
+        if [r for r in redactions if not (masked and r == "otp_code")]:
             warnings.append(render("secret_warning", language))
         # Recorded as contacts too: a customer who met a look-alike is riskier to pay out.
         found_lookalikes = await scan_inbound_message(
@@ -1037,6 +1083,12 @@ async def _turn(
         warnings.extend(lookalikes)
     texts = list(warnings)
     texts.extend(render(s.key, language, s.params) for s in outcome.said)
+    opening_texts: list[str] = []
+    if opening and effects.verification is None:
+        # Opening the chat while a held withdrawal waits for the customer: say so at once.
+        keys = await effects.offer_verification()
+        opening_texts = _verification_texts(keys, effects, language)
+        texts.extend(opening_texts)
     upset = flow_ctx["sentiment"]["anxious"] or flow_ctx["sentiment"]["angry"]
     stakes_said = any(s.key == "high_stakes" for s in outcome.said)
     if (upset or flow_ctx["high_stakes"]) and not outcome.handoff and ticket is None:
@@ -1106,7 +1158,7 @@ async def _turn(
             completion = await ctx.llm.complete(
                 kb_answer_prompt(clean, language, articles, "\n".join(texts))
             )
-            texts = [*warnings, completion.text]
+            texts = [*warnings, completion.text, *opening_texts]
             model, prompt_version = completion.model, KB_ANSWER_PROMPT_VERSION
         except LLMError as exc:
             log.warning("LLM answer failed, keeping the rule-based one: %s", exc)
@@ -1161,11 +1213,15 @@ async def start_conversation(
     session.add(conversation)
     await session.flush()
     if data.text:
-        reply = await _turn(session, conversation, customer, ctx, now=now, text=data.text)
+        reply = await _turn(
+            session, conversation, customer, ctx, now=now, text=data.text, opening=True
+        )
     else:
         effects = _Effects(session, ctx, customer, conversation, now)
+        texts = [render("greeting", language)]
+        texts += _verification_texts(await effects.offer_verification(), effects, language)
         reply = await _store_reply(
-            session, conversation, texts=[render("greeting", language)], language=language,
+            session, conversation, texts=texts, language=language,
             intent=None, confidence=None, flow=None, effects=effects, outcome=None, buttons=[],
             handoff=Handoff(), redactions=[], now=now,
         )  # fmt: skip
@@ -1217,6 +1273,117 @@ async def request_handoff(
     return await run_action(
         session, customer, conversation_id, ButtonAction.talk_to_human, ctx, now=now
     )
+
+
+class VerificationNotFound(NotFound):
+    """No such verification among the customer's."""
+
+
+# The outcome of a security check, as the chat tells it (message key per status).
+_VERIFY_OUTCOME = {
+    "verified": "verify_released",
+    "pending": "verify_wrong_code",
+    "failed": "verify_locked",
+    "denied": "verify_denied",
+    "expired": "verify_expired",
+}
+
+
+async def _chat_for_outcome(
+    session: AsyncSession,
+    customer: Customer,
+    conversation_id: int | None,
+    language: str | None,
+    now: datetime,
+) -> Conversation:
+    """The open conversation the form was in, or a new one (the prompt may have been shown
+    before any conversation started)."""
+    if conversation_id is not None:
+        found = await repository.get_for_customer(
+            session, customer.id, conversation_id, for_update=True
+        )
+        if found is not None and found.status is not ConversationStatus.closed:
+            return found
+    conversation = Conversation(
+        customer_id=customer.id,
+        language=normalize_language_tag(language or "") or customer.language or "en",
+        status=ConversationStatus.open,
+        state={},
+        handoff_state=HandoffState.none,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(conversation)
+    await session.flush()
+    return conversation
+
+
+async def answer_verification(
+    session: AsyncSession,
+    customer: Customer,
+    conversation_id: int | None,
+    verification_id: int,
+    ctx: Context,
+    *,
+    code: str | None,
+    secret_key: str,
+    now: datetime,
+    language: str | None = None,
+) -> tuple[int, VerificationResult | None]:
+    """The chat's security-check form: a code (or, with `code=None`, "this wasn't me") goes to
+    risk control, exactly as the customer API sends it, and the conversation is told only the
+    outcome. The code itself is never written to the conversation, its sources or a ticket.
+
+    Returns the conversation the outcome was written to, and the result (None when the check
+    was already closed)."""
+    before = await stepup.summary(session, customer, verification_id)
+    if before is None:
+        raise VerificationNotFound(f"no verification {verification_id}")
+    result: VerificationResult | None
+    try:
+        if code is None:
+            result = await risk_service.deny(
+                session, customer, verification_id, now=now, connector=ctx.connector
+            )
+        else:
+            result = await risk_service.submit_code(
+                session, customer, verification_id, code,
+                now=now, connector=ctx.connector, secret_key=secret_key,
+            )  # fmt: skip
+    except risk_service.VerificationClosed:
+        result = None
+    after = await stepup.summary(session, customer, verification_id) or before
+    if result is not None:
+        status = str(result.status)
+        key = _VERIFY_OUTCOME.get(status, "verify_closed")
+    else:  # answered before, or expired: say so rather than fail
+        status = after["status"]
+        key = "verify_expired" if status == "expired" else "verify_closed"
+    conversation = await _chat_for_outcome(session, customer, conversation_id, language, now)
+    effects = _Effects(session, ctx, customer, conversation, now)
+    if status == "pending":
+        # A wrong code: the form is offered again with the attempts left.
+        prompts = await stepup.pending(session, customer, now=now)
+        effects.verification = next((p for p in prompts if p.id == verification_id), None)
+    effects.actions.append(
+        ActionTaken(
+            type="verification",
+            detail={
+                "verification_id": verification_id,
+                "status": status,
+                "attempts_left": after["attempts_left"],
+            },
+        )  # fmt: skip
+    )
+    effects.sources["lookups"].append({"name": "verification", "verdict": status})
+    language = conversation.language
+    text = render(key, language, {**after, "attempts_left": after["attempts_left"]})
+    await _store_reply(
+        session, conversation, texts=[text], language=language, intent=conversation.intent,
+        confidence=None, flow=conversation.flow, effects=effects, outcome=None, buttons=[],
+        handoff=await _handoff_view(session, conversation, now=now), redactions=[], now=now,
+    )  # fmt: skip
+    return conversation.id, result
 
 
 async def read_conversation(

@@ -7,8 +7,14 @@ from datetime import datetime
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trustdesk.assistant import service
-from trustdesk.assistant.schemas import ButtonAction, ConversationRead, ConversationStart
+from trustdesk.assistant import service, stepup
+from trustdesk.assistant.replies import render
+from trustdesk.assistant.schemas import (
+    ButtonAction,
+    ConversationRead,
+    ConversationStart,
+    VerificationPrompt,
+)
 from trustdesk.exchange.chains import ChainRegistry
 from trustdesk.exchange.connector import ExchangeConnector
 from trustdesk.models import Customer
@@ -71,3 +77,37 @@ async def handoff(
         conversation_id = await say(session, customer, None, text, ctx, language=language, now=now)
     await service.request_handoff(session, customer, conversation_id, ctx, now=now)
     return conversation_id
+
+
+async def pending_verifications(
+    session: AsyncSession, customer: Customer, now: datetime
+) -> list[VerificationPrompt]:
+    return await stepup.pending(session, customer, now=now)
+
+
+def verification_texts(prompt: VerificationPrompt, language: str) -> list[str]:
+    """What the assistant says when it offers a pending security check (the chat's opening)."""
+    facts = stepup.prompt_facts(prompt, language)
+    keys = ("verify_intro", f"verify_{prompt.method}")
+    return [render(key, language, facts) for key in keys]
+
+
+async def answer_verification(
+    session: AsyncSession,
+    customer: Customer,
+    conversation_id: int | None,
+    verification_id: int,
+    ctx: service.Context,
+    *,
+    code: str | None,
+    secret_key: str,
+    language: str,
+    now: datetime,
+) -> int:
+    """The chat's security-check form (a code, or "this wasn't me" with code=None); the
+    conversation that now shows the outcome."""
+    conversation, _ = await service.answer_verification(
+        session, customer, conversation_id, verification_id, ctx,
+        code=code, secret_key=secret_key, now=now, language=language,
+    )  # fmt: skip
+    return conversation

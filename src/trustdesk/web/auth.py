@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, Response
 
+from trustdesk.assistant import stepup
 from trustdesk.auth import service as auth_service
 from trustdesk.auth.customer_tokens import verify_customer_token
 from trustdesk.config import Environment
@@ -75,7 +76,10 @@ async def page_customer(
         )
     except Unauthorized as exc:
         raise _redirect("/app/signed-out") from exc
-    return await auth_service.resolve_customer(session, claims)
+    customer = await auth_service.resolve_customer(session, claims)
+    # Every customer page shows a banner while a held withdrawal waits for the customer.
+    request.state.security_pending = await stepup.pending_count(session, customer, now=now)
+    return customer
 
 
 async def page_agent(request: Request, session: SessionDep, now: NowDep) -> Agent:

@@ -106,4 +106,6 @@ EXTRA_MESSAGES: tuple[str, ...] = (
     "first response",
     "next response",
     "resolution",
+    # web.py's _CODE_HELP: a security-check form sent without a code.
+    "Enter the 6 to 8 digits of the code.",
 )

@@ -8,6 +8,7 @@ its live regions (see static/live.js). Sessions are cookies (see web/auth.py).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from pydantic import ValidationError
 
 from trustdesk.agents import service as agents_service
 from trustdesk.agents.schemas import AgentUpdate
+from trustdesk.assistant import stepup
 from trustdesk.auth import service as auth_service
 from trustdesk.auth.customer_tokens import verify_customer_token
 from trustdesk.db import commit
@@ -33,6 +35,8 @@ from trustdesk.live.bus import bus
 from trustdesk.models import Agent, Customer, Ticket
 from trustdesk.models.agent import Presence
 from trustdesk.models.ticket import OPEN_STATUSES, Channel, Priority, TicketStatus
+from trustdesk.risk import service as risk_service
+from trustdesk.risk.schemas import CodeIn
 from trustdesk.routing import repository as routing_repository
 from trustdesk.tickets import repository as tickets_repository
 from trustdesk.tickets import service as tickets_service
@@ -111,6 +115,8 @@ def render(
             "languages": i18n.NATIVE_NAMES,
             "duration": board.format_duration,
             "iso": _iso,
+            # Set by the customer session (web/auth.py): a held withdrawal waits for them.
+            "security_pending": getattr(request.state, "security_pending", 0),
             **context,
         },
         status_code=status_code,
@@ -259,6 +265,32 @@ async def customer_chat(
     flash: str | None = None,
 ) -> HTMLResponse:
     """The chat: the assistant, a person on request, account facts inline."""
+    return await _chat_page(request, session, customer, now, flash=flash)
+
+
+def _security_forms(conversation: Any, pending: list[Any]) -> tuple[dict[str, Any], list[Any]]:
+    """Where the chat shows each pending security check's form: under the last assistant
+    message that offered it; those no message offered yet open the chat."""
+    forms: dict[str, Any] = {}
+    offered: set[int] = set()
+    by_id = {p.id: p for p in pending}
+    for message in reversed(conversation.messages if conversation else []):
+        wanted = ((message.reply or {}).get("verification") or {}).get("id")
+        if isinstance(wanted, int) and wanted in by_id and wanted not in offered:
+            forms[message.id] = by_id[wanted]
+            offered.add(wanted)
+    return forms, [p for p in pending if p.id not in offered]
+
+
+async def _chat_page(
+    request: Request,
+    session: SessionDep,
+    customer: Customer,
+    now: datetime,
+    *,
+    flash: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     language = _customer_language(request, customer)
     conversation = None
     conversation_id = _conversation_id(request)
@@ -271,6 +303,8 @@ async def customer_chat(
             conversation = None
     ticket = None if conversation is not None else await _chat_ticket(session, customer)
     detail = await ticket_views.customer_detail(session, ticket, now=now) if ticket else None
+    pending = await assistant_bridge.pending_verifications(session, customer, now)
+    forms, opening = _security_forms(conversation, pending)
     await commit(session)
     return render(
         request,
@@ -284,7 +318,12 @@ async def customer_chat(
             "flash": flash,
             "now": now,
             "events": "/app/events",
+            "verify_forms": forms,
+            "verify_opening": [
+                (v, assistant_bridge.verification_texts(v, language)) for v in opening
+            ],
         },
+        status_code=status_code,
     )
 
 
@@ -389,6 +428,184 @@ async def customer_ask_human(
         return _see_other(_with_flash("/app/chat", exc.detail))
     await commit(session)
     return response
+
+
+# -- security checks of held withdrawals ---------------------------------------------------------
+#
+# The code goes straight to risk control (the same service the customer API calls), from the
+# Security check page or from the chat's form; it is never a chat message (the assistant never
+# asks for a 2FA code and masks one typed into the conversation).
+
+_CODE_HELP = "Enter the 6 to 8 digits of the code."
+
+
+def _valid_code(code: str) -> str | None:
+    try:
+        return CodeIn(code=code.replace(" ", "")).code
+    except ValidationError:
+        return None
+
+
+def _security_outcome(summary: dict[str, Any] | None, wrong: bool) -> dict[str, Any] | None:
+    """The answer just given to a check, from its stored state (security.html words it)."""
+    if summary is None or (summary["status"] == "pending" and not wrong):
+        return None
+    return {"status": summary["status"], "attempts_left": summary["attempts_left"]}
+
+
+async def _security_page(
+    request: Request,
+    session: SessionDep,
+    customer: Customer,
+    now: datetime,
+    *,
+    checked: int | None = None,
+    wrong: bool = False,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    language = _customer_language(request, customer)
+    pending = await assistant_bridge.pending_verifications(session, customer, now)
+    summary = await stepup.summary(session, customer, checked) if checked is not None else None
+    await commit(session)
+    return render(
+        request,
+        "web/security.html",
+        language,
+        {
+            "customer": customer,
+            "section": "security",
+            "verifications": pending,
+            "outcome": _security_outcome(summary, wrong),
+            "error": error,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/app/security", response_class=HTMLResponse)
+async def customer_security(
+    request: Request,
+    session: SessionDep,
+    customer: PageCustomer,
+    now: NowDep,
+    checked: int | None = None,
+    wrong: bool = False,
+) -> HTMLResponse:
+    """Security check: the withdrawals paused for the customer's confirmation, a code form and
+    "This wasn't me" for each, and the outcome of the last answer."""
+    return await _security_page(request, session, customer, now, checked=checked, wrong=wrong)
+
+
+@router.post("/app/security/{verification_id}/code")
+async def customer_security_code(
+    request: Request,
+    verification_id: int,
+    session: SessionDep,
+    customer: PageCustomer,
+    now: NowDep,
+    connector: ConnectorDep,
+    settings: SettingsDep,
+    code: Annotated[str, Form()] = "",
+) -> Response:
+    """Confirm it was me: the code releases the withdrawal (a wrong one counts an attempt)."""
+    clean = _valid_code(code)
+    if clean is None:
+        # Not a code at all: nothing is counted or changed.
+        message = i18n.translations(_customer_language(request, customer)).gettext(_CODE_HELP)
+        return await _security_page(request, session, customer, now, error=message, status_code=422)
+    try:
+        result = await risk_service.submit_code(
+            session, customer, verification_id, clean,
+            now=now, connector=connector, secret_key=settings.secret_key,
+        )  # fmt: skip
+    except risk_service.VerificationClosed:
+        result = None  # already answered or expired: the page says which
+    await commit(session)
+    wrong = "&wrong=1" if result is not None and result.status == "pending" else ""
+    return _see_other(f"/app/security?checked={verification_id}{wrong}")
+
+
+@router.post("/app/security/{verification_id}/not-me")
+async def customer_security_not_me(
+    request: Request,
+    verification_id: int,
+    session: SessionDep,
+    customer: PageCustomer,
+    now: NowDep,
+    connector: ConnectorDep,
+) -> Response:
+    """This wasn't me: the account is locked at once and the security team alerted."""
+    # Already answered or expired: the page says which.
+    with contextlib.suppress(risk_service.VerificationClosed):
+        await risk_service.deny(session, customer, verification_id, now=now, connector=connector)
+    await commit(session)
+    return _see_other(f"/app/security?checked={verification_id}")
+
+
+async def _chat_verification(
+    request: Request,
+    session: SessionDep,
+    customer: Customer,
+    now: datetime,
+    connector: ConnectorDep,
+    registry: RegistryDep,
+    settings: SettingsDep,
+    verification_id: int,
+    code: str | None,
+) -> Response:
+    language = _customer_language(request, customer)
+    if code is not None:
+        clean = _valid_code(code)
+        if clean is None:
+            message = i18n.translations(language).gettext(_CODE_HELP)
+            return await _chat_page(request, session, customer, now, flash=message, status_code=422)
+        code = clean
+    ctx = assistant_bridge.context(request, connector, registry)
+    conversation_id = await assistant_bridge.answer_verification(
+        session, customer, _conversation_id(request), verification_id, ctx,
+        code=code, secret_key=settings.secret_key, language=language, now=now,
+    )  # fmt: skip
+    await commit(session)
+    response = _see_other("/app/chat")
+    _remember_conversation(request, response, conversation_id)
+    return response
+
+
+@router.post("/app/chat/verifications/{verification_id}/code")
+async def customer_chat_verification_code(
+    request: Request,
+    verification_id: int,
+    session: SessionDep,
+    customer: PageCustomer,
+    now: NowDep,
+    connector: ConnectorDep,
+    registry: RegistryDep,
+    settings: SettingsDep,
+    code: Annotated[str, Form()] = "",
+) -> Response:
+    """The chat's security-check form: the code goes to risk control, the chat shows only the
+    outcome (never the code)."""
+    return await _chat_verification(
+        request, session, customer, now, connector, registry, settings, verification_id, code
+    )
+
+
+@router.post("/app/chat/verifications/{verification_id}/not-me")
+async def customer_chat_verification_not_me(
+    request: Request,
+    verification_id: int,
+    session: SessionDep,
+    customer: PageCustomer,
+    now: NowDep,
+    connector: ConnectorDep,
+    registry: RegistryDep,
+    settings: SettingsDep,
+) -> Response:
+    """ "This wasn't me" from the chat: the account is locked at once; the chat says so."""
+    return await _chat_verification(
+        request, session, customer, now, connector, registry, settings, verification_id, None
+    )
 
 
 @router.get("/app/events")
