@@ -1,4 +1,5 @@
-"""Background work: the SLA sweep, in a loop. Run several on PostgreSQL; they share the load."""
+"""Background work: the SLA sweep and the risk sweep, in a loop. Run several on PostgreSQL;
+they share the load."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from trustdesk.config import get_settings
 from trustdesk.db import commit
 from trustdesk.kit.clock import utcnow
+from trustdesk.risk import tasks as risk
 from trustdesk.sla import service as sla
 
 log = logging.getLogger("trustdesk.worker")
@@ -19,6 +22,11 @@ async def sweep_once(maker: async_sessionmaker[AsyncSession]) -> sla.SweepReport
         report = await sla.sweep(session, now=utcnow())
         await commit(session)
         return report
+
+
+async def risk_sweep_once(maker: async_sessionmaker[AsyncSession]) -> list[int]:
+    """Act on the holds and declines whose follow-up was lost (answered, never acted on)."""
+    return await risk.resume_follow_ups(maker, now=utcnow(), settings=get_settings())
 
 
 async def run_forever(maker: async_sessionmaker[AsyncSession], interval: float) -> None:
@@ -36,4 +44,10 @@ async def run_forever(maker: async_sessionmaker[AsyncSession], interval: float) 
                 )
         except Exception:  # noqa: BLE001 - a worker must outlive one bad sweep
             log.exception("sla sweep failed")
+        try:
+            resumed = await risk_sweep_once(maker)
+            if resumed:
+                log.warning("risk sweep: acted on lost follow-ups of assessments %s", resumed)
+        except Exception:  # noqa: BLE001 - a worker must outlive one bad sweep
+            log.exception("risk sweep failed")
         await asyncio.sleep(interval)

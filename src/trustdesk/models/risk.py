@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trustdesk.db import Amount as ExactAmount
@@ -81,7 +81,16 @@ class RiskAssessment(Base):
     """One scored withdrawal request with every intermediate value, for audit and replay."""
 
     __tablename__ = "risk_assessments"
-    __table_args__ = (Index("ix_risk_assessments_user_created", "user_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_risk_assessments_user_created", "user_id", "created_at"),
+        # The worker's sweep for holds answered but never acted on: only those rows.
+        Index(
+            "ix_risk_assessments_acting",
+            "created_at",
+            postgresql_where=text("action_state = 'acting'"),
+            sqlite_where=text("action_state = 'acting'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     withdrawal_id: Mapped[str] = mapped_column(String(128), unique=True)

@@ -48,6 +48,8 @@ class Batcher(Generic[T, R]):
         self._draining = 0
         self._tasks: set[asyncio.Task[None]] = set()  # referenced until done
         self.loop: asyncio.AbstractEventLoop | None = None
+        # How well it batches: items / batches is the mean batch size.
+        self.batches = self.items = 0
 
     async def submit(self, item: T) -> R:
         loop = asyncio.get_running_loop()
@@ -69,6 +71,8 @@ class Batcher(Generic[T, R]):
             while self._waiting:
                 batch = self._waiting[: self._max_batch]
                 del self._waiting[: self._max_batch]
+                self.batches += 1
+                self.items += len(batch)
                 try:
                     self._deliver(batch, await self._run([item for item, _ in batch]))
                 except Exception as exc:  # noqa: BLE001 - handed to the callers

@@ -568,6 +568,20 @@ async def assessment(session: AsyncSession, assessment_id: int) -> RiskAssessmen
     return await session.get(RiskAssessment, assessment_id)
 
 
+async def assessments_in_state(
+    session: AsyncSession, state: str, *, before: datetime, limit: int
+) -> list[int]:
+    """Ids of assessments left in `state` since before `before`, oldest first (served by a
+    partial index for the one state the worker looks for, "acting")."""
+    stmt = (
+        select(RiskAssessment.id)
+        .where(RiskAssessment.action_state == state, RiskAssessment.created_at < before)
+        .order_by(RiskAssessment.created_at)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars().all())
+
+
 async def assessment_for_update(session: AsyncSession, assessment_id: int) -> RiskAssessment | None:
     stmt = select(RiskAssessment).where(RiskAssessment.id == assessment_id).with_for_update()
     return (await session.execute(stmt)).scalar_one_or_none()
