@@ -154,9 +154,9 @@ async def queue_position(session: AsyncSession, ticket: Ticket) -> tuple[int, bo
             Ticket.status.in_((TicketStatus.new, TicketStatus.open)),
             Ticket.id != ticket.id,
             or_(
-                mine > PRIORITY_ORDER,
+                PRIORITY_ORDER < mine,
                 and_(
-                    mine == PRIORITY_ORDER,
+                    PRIORITY_ORDER == mine,
                     or_(
                         Ticket.queued_at < ticket.queued_at,
                         and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),

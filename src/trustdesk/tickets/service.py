@@ -12,7 +12,7 @@ from trustdesk.audit import service as audit
 from trustdesk.errors import Conflict, InvalidInput, NotFound
 from trustdesk.kit.cache import TTLCache
 from trustdesk.live.bus import emit
-from trustdesk.models import Agent, Customer, Ticket, TicketCollaborator, TicketMessage
+from trustdesk.models import Agent, Customer, Queue, Ticket, TicketCollaborator, TicketMessage
 from trustdesk.models.queue import QueueKind
 from trustdesk.models.ticket import AuthorType, Priority, TicketStatus
 from trustdesk.routing import repository as routing_repository
@@ -155,7 +155,7 @@ async def create_ticket(
 
 
 async def _apply_automatic_escalation(
-    session: AsyncSession, ticket: Ticket, queue: QueueRef, *, now: datetime
+    session: AsyncSession, ticket: Ticket, queue: Queue | QueueRef, *, now: datetime
 ) -> bool:
     decision = automatic_escalation(
         EscalationFacts(
@@ -192,7 +192,7 @@ async def _apply_automatic_escalation(
 async def _move_to_queue(
     session: AsyncSession,
     ticket: Ticket,
-    target: QueueRef,
+    target: Queue | QueueRef,
     *,
     actor: Agent | None,
     now: datetime,
