@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,6 +12,9 @@ from rich.console import Console
 from trustdesk.config import get_settings
 from trustdesk.exchange.cli import sandbox_app
 from trustdesk.kit.discovery import discover_modules
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 app = typer.Typer(
     help="TrustDesk: customer service for cryptocurrency exchanges.", no_args_is_help=True
@@ -25,7 +28,7 @@ app.add_typer(sandbox_app, name="sandbox")
 console = Console()
 
 
-def _maker():  # type: ignore[no-untyped-def]
+def _maker() -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     from trustdesk.db import make_engine, make_sessionmaker
 
     engine = make_engine(get_settings().database_url)
@@ -141,7 +144,7 @@ def agents_create(
             email=email,
             name=name,
             password=password,
-            role=role,  # type: ignore[arg-type]
+            role=role,
             languages=[x.strip() for x in languages.split(",") if x.strip()],
             queues=[x.strip() for x in queues.split(",") if x.strip()],
             capacity=capacity,

@@ -25,7 +25,8 @@ DEMO_PASSWORD = "demo-password"
 DOMAIN = "demo.trustdesk.dev"
 
 # (handle, name, role, languages, queues, topics, presence)
-STAFF = (
+StaffRow = tuple[str, str, AgentRole, list[str], list[str], list[str], str]
+STAFF: tuple[StaffRow, ...] = (
     ("admin", "Ada Admin", AgentRole.admin, ["en"], ["tier1"], [], Presence.offline),
     ("lead", "Leyla Demir", AgentRole.lead, ["en", "tr", "de"], ["tier1", "tier2"], [], "online"),
     ("mei", "Mei Chen", AgentRole.agent, ["zh-CN", "zh-TW", "en"], ["tier1"], [], "online"),

@@ -19,12 +19,12 @@ from trustdesk.models import (
 )
 
 
-def all_tickets() -> Select[tuple[Ticket]]:
+def all_tickets() -> Select[Ticket]:
     """Agents see every ticket; filters narrow it down."""
     return select(Ticket)
 
 
-def customer_tickets(customer_id: int) -> Select[tuple[Ticket]]:
+def customer_tickets(customer_id: int) -> Select[Ticket]:
     """The only starting point for anything a customer reads."""
     return select(Ticket).where(Ticket.customer_id == customer_id)
 
@@ -60,7 +60,7 @@ class TicketFilter:
     due_before: datetime | None = None
 
 
-def apply_filter(stmt: Select[tuple[Ticket]], f: TicketFilter) -> Select[tuple[Ticket]]:
+def apply_filter(stmt: Select[Ticket], f: TicketFilter) -> Select[Ticket]:
     if f.status:
         stmt = stmt.where(Ticket.status.in_(f.status))
     if f.priority:
@@ -86,7 +86,7 @@ def apply_filter(stmt: Select[tuple[Ticket]], f: TicketFilter) -> Select[tuple[T
 
 async def page(
     session: AsyncSession,
-    stmt: Select[tuple[Ticket]],
+    stmt: Select[Ticket],
     *,
     after_id: int | None,
     limit: int,
