@@ -4,7 +4,8 @@ A customer asks about a pending deposit and sees the confirmations; asks for a p
 the queue position; an agent watching the console in another browser context sees the ticket
 appear live, opens it with the keyboard and replies; the customer sees the reply and the agent's
 name without reloading; the lead board shows the first response time. Run in Arabic (right to
-left) and in Chinese. Screenshots go to artifacts/screenshots/.
+left) and in Chinese. A held withdrawal is confirmed from the chat, while a live update arrives.
+Screenshots go to artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
+from sqlalchemy import select
 
-from tests.factories import PASSWORD, make_agent
+from tests.factories import PASSWORD, login, make_agent
 from trustdesk.app import create_app
 from trustdesk.auth.customer_tokens import issue_customer_token
 from trustdesk.config import DEV_CUSTOMER_TOKEN_SECRET, Settings
@@ -29,6 +32,7 @@ from trustdesk.exchange.sandbox.store import load_demo_sandbox
 from trustdesk.kit.clock import utcnow
 from trustdesk.knowledge.service import load_demo_articles
 from trustdesk.models.agent import AgentRole, Presence
+from trustdesk.models.assistant import Conversation
 from trustdesk.web import i18n
 
 CHROMIUM = "/usr/bin/chromium"
@@ -277,7 +281,8 @@ async def test_held_withdrawal_is_confirmed_from_the_chat(
 ):
     """Risk control holds a withdrawal: the customer sees the banner and the assistant's offer,
     asks about the withdrawal, types the e-mailed code into the chat's security-check form (not
-    into the chat) and sees the withdrawal released."""
+    into the chat) and sees the withdrawal released. A person writing in the chat mid-code (a
+    live update of the chat) leaves the digits typed so far in the box."""
     from tests.conftest import auth
     from tests.stepup import build_history, hijack, sandbox_withdrawal, smtp_server
     from trustdesk.assistant.replies import render
@@ -331,7 +336,30 @@ async def test_held_withdrawal_is_confirmed_from_the_chat(
     assert await page.locator("[data-testid=verify-form]").count() == 1
     await _shot(page, f"{tag}-customer-chat-verification")
 
-    await form.locator("[data-testid=verify-code]").fill(code)
+    # A live update while the code is being typed: a person joins the conversation and writes.
+    # The chat swaps its live region; the code box keeps the digits typed so far and the focus.
+    await page.locator("[data-testid=ask-human]").click()
+    await page.locator("[data-testid=estimate]").wait_for(timeout=TIMEOUT_MS)
+    box = form.locator("[data-testid=verify-code]")
+    await box.click()
+    await page.keyboard.type(code[:3])
+    async with maker() as session:
+        handed = select(Conversation.ticket_id).where(Conversation.ticket_id.is_not(None))
+        ticket_id = (await session.execute(handed)).scalar_one()
+    await make_agent(maker, f"agent-{tag}@x.io", now=utcnow(), languages=[language, "en"])
+    note = f"Hello ({tag}), I am here if you need me."
+    async with httpx.AsyncClient(base_url=base) as desk:
+        agent = await login(desk, f"agent-{tag}@x.io")
+        response = await desk.post(
+            f"/api/v1/tickets/{ticket_id}/messages", headers=agent, json={"body": note}
+        )
+        assert response.status_code == 201, response.text
+    await page.locator("#chat-live .msg", has_text=note).wait_for(timeout=TIMEOUT_MS)
+    assert await box.input_value() == code[:3]
+    assert await box.evaluate("el => el === document.activeElement")
+    await page.keyboard.type(code[3:])
+    assert await box.input_value() == code
+    await _shot(page, f"{tag}-customer-chat-verification-live-update")
     await form.locator("[data-testid=verify-submit]").click()
     facts = {"verify_amount": "4750", "verify_asset": "USDT"}
     released = render("verify_released", language, facts)

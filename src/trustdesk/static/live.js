@@ -1,5 +1,7 @@
 // Live pages: Server-Sent Events tell the page that something changed; the page then fetches
-// itself and swaps its [data-live] regions (forms stay untouched, so typing is never lost).
+// itself and swaps its [data-live] regions. Forms stay outside them, or, where a form must sit
+// inside one (the chat's security-check form under the message that asked for it), its fields
+// carry data-preserve and keep what is typed across the swap: typing is never lost.
 // SLA timers and waits count down every second from their data-due timestamps.
 (function () {
   "use strict";
@@ -22,6 +24,27 @@
     });
   }
 
+  // Swap a live region for its fresh copy, keeping every [data-preserve] element (by id) that
+  // the fresh copy still has: the very node stays, so what is typed into it, the caret and
+  // the focus survive (the idea of htmx's hx-preserve). One the fresh copy no longer has goes.
+  function swap(region, fresh) {
+    var active = document.activeElement, caret = null;
+    region.querySelectorAll("[data-preserve][id]").forEach(function (keep) {
+      var twin = fresh.querySelector("#" + CSS.escape(keep.id));
+      if (!twin) return;
+      if (active && keep.contains(active) && typeof active.selectionStart === "number") {
+        caret = [active.selectionStart, active.selectionEnd];
+      }
+      twin.replaceWith(keep);
+    });
+    region.replaceChildren.apply(region, Array.prototype.slice.call(fresh.childNodes));
+    // Taking a focused node out of the page blurs it: give the focus (and caret) back.
+    if (active && active !== document.activeElement && region.contains(active)) {
+      active.focus({ preventScroll: true });
+      if (caret) { try { active.setSelectionRange(caret[0], caret[1]); } catch (e) {} }
+    }
+  }
+
   var refreshing = false, again = false;
   function refresh() {
     if (refreshing) { again = true; return; }
@@ -34,7 +57,7 @@
         document.querySelectorAll("[data-live]").forEach(function (region) {
           var fresh = region.id && doc.getElementById(region.id);
           if (fresh && fresh.innerHTML !== region.innerHTML) {
-            region.innerHTML = fresh.innerHTML;
+            swap(region, fresh);
             region.dispatchEvent(new CustomEvent("live:updated", { bubbles: true }));
           }
         });
