@@ -37,6 +37,19 @@ async def get_for_customer(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def for_ticket(
+    session: AsyncSession, customer_id: int, ticket_id: int
+) -> RecoveryCase | None:
+    """The customer's case whose ticket this is (a case opens one ticket; newest if ever more)."""
+    stmt = (
+        customer_cases(customer_id)
+        .where(RecoveryCase.ticket_id == ticket_id)
+        .order_by(RecoveryCase.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
 async def by_reference(session: AsyncSession, reference: str) -> RecoveryCase | None:
     stmt = all_cases().where(RecoveryCase.reference == reference)
     return (await session.execute(stmt)).scalar_one_or_none()

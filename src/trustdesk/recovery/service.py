@@ -53,6 +53,7 @@ S = RecoveryStatus
 APPROVER_ROLES = frozenset({AgentRole.lead, AgentRole.security, AgentRole.admin})
 RECOVERY_QUEUE = "tier2"
 MANUAL_REASON = "our recovery team will review this deposit with you"
+INTAKE_ANSWER_MAX = 4000
 # Verdicts whose facts come from the chain transaction rather than a recorded deposit.
 _CHAIN_VERDICTS = frozenset(
     {
@@ -79,6 +80,16 @@ class FourEyesViolation(Conflict):
 
 class RecoveryInProgress(Conflict):
     """A concurrent request is recovering the same transaction."""
+
+
+class IntakeInvalid(InvalidInput):
+    """Intake answers that cannot be taken. `problems` maps each question code at fault to what
+    is wrong with it (missing, too_long, unknown, not_a_txid), so a form can say it next to the
+    field; the API returns it as `problems` beside the detail."""
+
+    def __init__(self, detail: str, problems: dict[str, str]) -> None:
+        super().__init__(detail, extra={"problems": problems})
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -246,6 +257,13 @@ async def get_customer_case(
     if case is None:
         raise RecoveryNotFound(f"recovery case {case_id} not found")
     return case
+
+
+async def customer_case_for_ticket(
+    session: AsyncSession, customer: Customer, ticket_id: int
+) -> RecoveryCase | None:
+    """The customer's recovery case followed on this ticket, if the ticket is a case's."""
+    return await repository.for_ticket(session, customer.id, ticket_id)
 
 
 # -- the customer asks -------------------------------------------------------------------------
@@ -599,17 +617,32 @@ async def submit_intake(
     codes = [q["code"] for q in case.intake_questions]
     unknown = sorted(set(answers) - set(codes))
     if unknown:
-        raise InvalidInput(f"unknown question codes {unknown}; this case asks {codes}")
+        raise IntakeInvalid(
+            f"unknown question codes {unknown}; this case asks {codes}",
+            dict.fromkeys(unknown, "unknown"),
+        )
     cleaned = {c: (answers.get(c) or "").strip() for c in codes}
+    # Every problem at once, so a form marks each field in one round trip.
+    problems: dict[str, str] = {}
+    details: list[str] = []
     missing = [c for c, v in cleaned.items() if not v]
     if missing:
-        raise InvalidInput(f"missing answers for {missing}")
-    too_long = [c for c, v in cleaned.items() if len(v) > 4000]
+        problems.update(dict.fromkeys(missing, "missing"))
+        details.append(f"missing answers for {missing}")
+    too_long = [c for c, v in cleaned.items() if len(v) > INTAKE_ANSWER_MAX]
     if too_long:
-        raise InvalidInput(f"answers too long (max 4000 characters): {too_long}")
-    if "txid" in cleaned:
+        problems.update(dict.fromkeys(too_long, "too_long"))
+        details.append(f"answers too long (max {INTAKE_ANSWER_MAX} characters): {too_long}")
+    if "txid" in cleaned and "txid" not in problems:
         # The txid question is asked only when unknown; the answer must at least look like one.
-        exchange.check_deposit_query(registry, txid=cleaned["txid"], asset=None, network=None)
+        try:
+            exchange.check_deposit_query(registry, txid=cleaned["txid"], asset=None, network=None)
+        except InvalidInput as exc:
+            problems["txid"] = "not_a_txid"
+            details.append(exc.detail)
+    if problems:
+        raise IntakeInvalid("; ".join(details), problems)
+    if "txid" in cleaned:
         case.txid = cleaned["txid"]
     redactions: list[str] = []
     for code, text in cleaned.items():
