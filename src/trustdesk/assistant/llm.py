@@ -127,7 +127,6 @@ def provider_for(settings: Settings) -> LLMProvider | None:
     return OpenAICompatibleProvider.from_settings(llm) if llm.enabled else None
 
 
-
 def kb_answer_prompt(
     question: str, language: str, articles: list[dict[str, str]], draft: str
 ) -> list[ChatMessage]:
