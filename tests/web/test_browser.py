@@ -5,7 +5,8 @@ the queue position; an agent watching the console in another browser context see
 appear live, opens it with the keyboard and replies; the customer sees the reply and the agent's
 name without reloading; the lead board shows the first response time. Run in Arabic (right to
 left) and in Chinese. A held withdrawal is confirmed from the chat, while a live update arrives.
-Screenshots go to artifacts/screenshots/.
+A deposit sent on the wrong network becomes a manual recovery case in the chat; the customer
+answers its intake on the case page. Screenshots go to artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -375,4 +376,74 @@ async def test_held_withdrawal_is_confirmed_from_the_chat(
         _t(language, "No security check is waiting for you.")
         in await page.locator("main").inner_text()
     )
+    await ctx.close()
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+async def test_manual_recovery_from_the_chat_to_the_case_page(
+    live_server, browser, maker, language
+):
+    """USDT sent on the wrong network: the chat diagnoses it, "Open a recovery case" opens a
+    manual case, the chat links to the case page, the customer answers the intake there and
+    sees the case move on to verification."""
+    base = live_server.url
+    tag = language.lower()
+    await _seed(maker, language)
+    txid = "0x" + f"{1006 * 100 + 1:064x}"  # u-1006: 200 USDT sent on BSC to an ERC20 address
+    token = issue_customer_token(
+        DEV_CUSTOMER_TOKEN_SECRET, "u-1006", now=utcnow(), name="Lena Novak", lang=language
+    )
+    ctx = await browser.new_context(
+        locale=language, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    page = await ctx.new_page()
+    await page.goto(f"{base}/app?token={token}")
+    await page.wait_for_url(re.compile(r"/app/chat$"))
+
+    question = {"ar": "لم يصل إيداع USDT الخاص بي", "en": "My USDT deposit has not arrived"}
+    await page.fill("[data-testid=chat-input]", f"{question[language]} {txid}")
+    await page.locator("form.composer button[type=submit]").click()
+    start = page.locator("[data-testid=flow-start_recovery]")
+    await start.wait_for(timeout=TIMEOUT_MS)
+    await _shot(page, f"{tag}-customer-chat-wrong-network")
+    await start.click()
+    link = page.locator("[data-testid=chat-recovery-link]").last
+    await link.wait_for(timeout=TIMEOUT_MS)
+    await _shot(page, f"{tag}-customer-chat-recovery-opened")
+    await link.click()
+    await page.wait_for_url(re.compile(r"/app/recoveries/\d+$"))
+    case_id = int(page.url.rsplit("/", 1)[1])
+
+    # The case page: the deposit, the progress line at the intake, the fee, what to do now.
+    assert await page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    deposit = await page.locator("[data-testid=recovery-deposit]").inner_text()
+    assert "200 USDT" in deposit and "BSC" in deposit
+    assert await page.locator("[data-testid=recovery-txid]").inner_text() == (
+        f"{txid[:8]}…{txid[-6:]}"
+    )
+    current = page.locator("[data-testid=recovery-progress] [aria-current=step]")
+    assert await current.get_attribute("data-step") == "intake"
+    assert "USDT" in await page.locator("[data-testid=recovery-fee]").inner_text()
+    todo = page.locator("[data-testid=recovery-todo]")
+    assert _t(language, "What you need to do now") in await todo.inner_text()
+    await _shot(page, f"{tag}-customer-recovery-intake")
+
+    await page.fill("[data-testid=intake-source_wallet_ownership]", "withdrawal-record.png")
+    await page.fill("[data-testid=intake-source_platform]", "OKX")
+    await page.locator("[data-testid=intake-submit]").click()
+    await page.locator("[data-testid=recovery-sent]").wait_for(timeout=TIMEOUT_MS)
+    assert await current.get_attribute("data-step") == "verification"
+    assert await page.locator("[data-step=intake]").get_attribute("data-state") == "done"
+    status = await page.locator("[data-testid=recovery-status]").inner_text()
+    assert status.strip() == _t(language, "We are verifying the transfer")
+    assert await page.locator("[data-testid=intake-form]").count() == 0
+    await _shot(page, f"{tag}-customer-recovery-verifying")
+
+    # My recoveries lists it; its ticket in My tickets links back to it.
+    await page.locator("[data-testid=nav-recoveries]").click()
+    await page.locator(f"a[href='/app/recoveries/{case_id}']").wait_for(timeout=TIMEOUT_MS)
+    await _shot(page, f"{tag}-customer-my-recoveries")
+    await page.goto(f"{base}/app/recoveries/{case_id}")
+    await page.locator("[data-testid=recovery-ticket]").click()
+    await page.locator("[data-testid=ticket-recovery-link]").wait_for(timeout=TIMEOUT_MS)
     await ctx.close()

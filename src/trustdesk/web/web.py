@@ -34,7 +34,11 @@ from trustdesk.exchange.api import ConnectorDep, RegistryDep
 from trustdesk.live.bus import bus
 from trustdesk.models import Agent, Customer, Ticket
 from trustdesk.models.agent import Presence
+from trustdesk.models.recovery import RecoveryCase
 from trustdesk.models.ticket import OPEN_STATUSES, Channel, Priority, TicketStatus
+from trustdesk.recovery import repository as recovery_repository
+from trustdesk.recovery import service as recovery_service
+from trustdesk.recovery.schemas import RecoveryCaseRead
 from trustdesk.risk import service as risk_service
 from trustdesk.risk.schemas import CodeIn
 from trustdesk.routing import repository as routing_repository
@@ -43,7 +47,14 @@ from trustdesk.tickets import service as tickets_service
 from trustdesk.tickets import views as ticket_views
 from trustdesk.tickets.schemas import TicketCreate
 from trustdesk.trust import service as trust_service
-from trustdesk.web import assistant_bridge, board, i18n, knowledge_bridge, markdown
+from trustdesk.web import (
+    assistant_bridge,
+    board,
+    i18n,
+    knowledge_bridge,
+    markdown,
+    recovery_views,
+)
 from trustdesk.web import repository as web_repository
 from trustdesk.web.auth import (
     AGENT_COOKIE,
@@ -824,6 +835,8 @@ async def customer_ticket(
     language = _customer_language(request, customer)
     ticket = await tickets_service.get_customer_ticket(session, customer, ticket_id)
     detail = await ticket_views.customer_detail(session, ticket, now=now)
+    # A recovery case's ticket links to the case page, where the customer moves it forward.
+    case = await recovery_service.customer_case_for_ticket(session, customer, ticket.id)
     await commit(session)
     return render(
         request,
@@ -833,6 +846,7 @@ async def customer_ticket(
             "customer": customer,
             "section": "tickets",
             "ticket": detail,
+            "recovery": _recovery_card(case) if case is not None else None,
             "flash": flash,
             "now": now,
             "events": "/app/events",
@@ -862,6 +876,181 @@ async def customer_reply(
         return _see_other(_with_flash(url, exc.detail))
     await commit(session)
     return _see_other(url)
+
+
+# -- deposit recovery cases ----------------------------------------------------------------------
+#
+# A manual recovery case (opened from the chat or the API) waits for the customer twice: the
+# intake answers, then their word on the fee. The pages call the same recovery service as
+# `POST /api/v1/me/recoveries/{id}/intake` and `/accept-fee`; the service validates.
+
+
+def _recovery_card(case: RecoveryCase) -> dict[str, Any]:
+    """A case as the pages show it: the customer's fields, the progress line, the deposit."""
+    return {
+        "case": RecoveryCaseRead.of(case),
+        "progress": recovery_views.progress(case),
+        "deposit": recovery_views.deposit_facts(case),
+    }
+
+
+async def _recovery_page(
+    request: Request,
+    session: SessionDep,
+    customer: Customer,
+    case: RecoveryCase,
+    now: datetime,
+    *,
+    problems: dict[str, str] | None = None,
+    answers: dict[str, str] | None = None,
+    error: str | None = None,
+    sent: bool = False,
+    status_code: int = 200,
+) -> HTMLResponse:
+    language = _customer_language(request, customer)
+    ticket = None
+    if case.ticket_id is not None:
+        found = await tickets_repository.get_for_customer(session, customer.id, case.ticket_id)
+        if found is not None:
+            ticket = await ticket_views.customer_summary(session, found, now=now)
+    card = _recovery_card(case)
+    await commit(session)
+    return render(
+        request,
+        "web/my_recovery.html",
+        language,
+        {
+            **card,
+            "customer": customer,
+            "section": "recoveries",
+            "ticket": ticket,
+            "problems": problems or {},
+            "answers": answers or {},
+            "error": error,
+            "sent": sent,
+            "now": now,
+            "events": "/app/events",
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/app/recoveries", response_class=HTMLResponse)
+async def customer_recoveries(
+    request: Request, session: SessionDep, customer: PageCustomer
+) -> HTMLResponse:
+    """My recoveries: every recovery case, newest first, with its step and whether it waits
+    for me."""
+    language = _customer_language(request, customer)
+    cases = await recovery_repository.page(
+        session, recovery_repository.customer_cases(customer.id), after_id=None, limit=50
+    )
+    items = [_recovery_card(c) for c in cases]
+    await commit(session)
+    return render(
+        request,
+        "web/my_recoveries.html",
+        language,
+        {
+            "customer": customer,
+            "section": "recoveries",
+            "items": items,
+            "events": "/app/events",
+        },
+    )
+
+
+@router.get("/app/recoveries/{case_id}", response_class=HTMLResponse)
+async def customer_recovery(
+    request: Request,
+    case_id: int,
+    session: SessionDep,
+    customer: PageCustomer,
+    now: NowDep,
+    sent: bool = False,
+) -> HTMLResponse:
+    """One recovery case: the deposit, the progress line, the fee and expected time, and what
+    I have to do now (the intake form, or the fee decision)."""
+    case = await recovery_service.get_customer_case(session, customer, case_id)
+    return await _recovery_page(request, session, customer, case, now, sent=sent)
+
+
+def _intake_answers(form: Any) -> dict[str, str]:
+    """The form's `answers.<question code>` fields; anything else is not an answer."""
+    return {
+        key.removeprefix("answers."): value
+        for key, value in form.multi_items()
+        if key.startswith("answers.") and isinstance(value, str)
+    }
+
+
+@router.post("/app/recoveries/{case_id}/intake")
+async def customer_recovery_intake(
+    request: Request,
+    case_id: int,
+    session: SessionDep,
+    customer: PageCustomer,
+    now: NowDep,
+    registry: RegistryDep,
+) -> Response:
+    """The intake answers: on to verification, or the page again with each problem next to its
+    question (422; nothing is stored)."""
+    case = await recovery_service.get_customer_case(session, customer, case_id, for_update=True)
+    answers = _intake_answers(await request.form())
+    gettext = i18n.translations(_customer_language(request, customer)).gettext
+    try:
+        await recovery_service.submit_intake(session, registry, case, customer, answers, now=now)
+    except recovery_service.IntakeInvalid as exc:
+        if "unknown" in exc.problems.values():
+            message = gettext("This form is out of date. Reload the page and answer again.")
+        else:
+            message = gettext("Please check your answers below.")
+        return await _recovery_page(
+            request,
+            session,
+            customer,
+            case,
+            now,
+            problems=exc.problems,
+            answers=answers,
+            error=message,
+            status_code=exc.status_code,
+        )
+    except recovery_service.InvalidRecoveryTransition as exc:
+        message = gettext("This step is already done: here is where your case stands now.")
+        return await _recovery_page(
+            request, session, customer, case, now, error=message, status_code=exc.status_code
+        )
+    await commit(session)
+    return _see_other(f"/app/recoveries/{case_id}?sent=1")
+
+
+@router.post("/app/recoveries/{case_id}/fee")
+async def customer_recovery_fee(
+    request: Request,
+    case_id: int,
+    session: SessionDep,
+    customer: PageCustomer,
+    now: NowDep,
+    decision: Annotated[str, Form()] = "",
+) -> Response:
+    """Accept the recovery fee (the case goes on), or decline it (the case closes)."""
+    case = await recovery_service.get_customer_case(session, customer, case_id, for_update=True)
+    gettext = i18n.translations(_customer_language(request, customer)).gettext
+    if decision not in ("accept", "decline"):
+        message = gettext("Choose whether you accept the fee.")
+        return await _recovery_page(
+            request, session, customer, case, now, error=message, status_code=422
+        )
+    try:
+        await recovery_service.decide_fee(session, case, customer, decision == "accept", now=now)
+    except recovery_service.InvalidRecoveryTransition as exc:
+        message = gettext("This step is already done: here is where your case stands now.")
+        return await _recovery_page(
+            request, session, customer, case, now, error=message, status_code=exc.status_code
+        )
+    await commit(session)
+    return _see_other(f"/app/recoveries/{case_id}")
 
 
 # ---------------------------------------------------------------------------------------------
