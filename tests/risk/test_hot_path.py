@@ -196,3 +196,16 @@ async def test_a_refused_row_fails_only_its_own_decision(client, clock, maker, h
             )
         ).scalars()
         assert sorted(stored) == ["w-row-0", "w-row-1", "w-row-3"]
+
+
+async def test_parked_connections_close_with_the_engine(client, clock, maker, app):
+    if app.state.engine.dialect.name != "postgresql":
+        pytest.skip("the batched path is PostgreSQL's")
+    await build_history(client, clock)
+    async with maker() as s:
+        hot = repository.hot_path(s)
+    assert hot is not None
+    parked = [raw.driver_connection for raw, _ in hot._parked]
+    assert parked and not any(c.is_closed() for c in parked)
+    await app.state.engine.dispose()
+    assert hot._parked == [] and all(c.is_closed() for c in parked)

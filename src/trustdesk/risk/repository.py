@@ -11,6 +11,8 @@ Look-alike contacts are recorded once, by the anti-phishing side (`trustdesk.tru
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from sqlalchemy import (
     String,
     bindparam,
     cast,
+    event,
     exists,
     func,
     literal,
@@ -37,6 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+from sqlalchemy.engine.interfaces import PoolProxiedConnection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.util import greenlet_spawn
@@ -442,7 +446,15 @@ def _hot_insert() -> _DriverStatement:
 
 
 class HotPath:
-    """The batched history read and assessment INSERT of one PostgreSQL engine."""
+    """The batched history read and assessment INSERT of one PostgreSQL engine.
+
+    Between batches it keeps the (at most four) connections it uses checked out, "parked":
+    a checkout and hand-back through the pool cost ~0.05 ms, paid twice per decision
+    otherwise. A connection parked for longer than `PARK_S` goes back to the pool before
+    its next use (so the pool's recycling applies); all are closed when the engine is
+    disposed (the app's shutdown)."""
+
+    PARK_S = 10.0
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -452,25 +464,50 @@ class HotPath:
         # Two in flight: a decision arriving while a batch waits for its WAL flush need not
         # wait for that flush and then its own.
         self.inserts: Batcher[dict[str, Any], int | None] = Batcher(self._insert, in_flight=2)
+        self._parked: list[tuple[PoolProxiedConnection, float]] = []
+        self._disposed = False
+        event.listen(engine.sync_engine, "engine_disposed", self._close_parked)
+
+    def _close_parked(self, _engine: Any) -> None:
+        self._disposed = True
+        parked, self._parked = self._parked, []
+        for raw, _ in parked:
+            # Closed, not handed back: the engine is shutting down. Nothing to do if it fails.
+            with contextlib.suppress(Exception):
+                raw.invalidate()
+
+    async def _checkout(self) -> PoolProxiedConnection:
+        now = time.monotonic()
+        while self._parked:
+            raw, since = self._parked.pop()
+            if now - since < self.PARK_S:
+                return raw
+            await greenlet_spawn(raw.close)
+        return await self.engine.raw_connection()
 
     async def _fetchmany(self, statement: _DriverStatement, args: list[tuple[Any, ...]]) -> Any:
-        # A pool connection used through the driver only (SQLAlchemy begins no transaction
-        # on it); `raw_connection` is a cheaper checkout than `connect`, measured ~0.06 ms.
-        raw = await self.engine.raw_connection()
+        # A pool connection used through the driver only: SQLAlchemy begins no transaction
+        # on it, and the driver's statements here need none.
+        raw = await self._checkout()
         try:
             driver = raw.driver_connection
             assert driver is not None
             if len(args) == 1:  # the same, minus executemany's machinery: ~15 µs less
-                return await driver.fetch(statement.sql, *args[0])
-            return await driver.fetchmany(statement.sql, args)
+                rows = await driver.fetch(statement.sql, *args[0])
+            else:
+                rows = await driver.fetchmany(statement.sql, args)
         except BaseException as exc:
             if not isinstance(exc, asyncpg.PostgresError):
                 # Lost, or cancelled halfway through the protocol: never reuse it.
                 raw.invalidate(exc if isinstance(exc, Exception) else None)
-            raise
-        finally:
             # In a greenlet: handing back an overflow connection closes it, which awaits.
             await greenlet_spawn(raw.close)
+            raise
+        if self._disposed:
+            await greenlet_spawn(raw.close)
+        else:
+            self._parked.append((raw, time.monotonic()))
+        return rows
 
     async def _read(
         self, batch: Sequence[tuple[str, str, datetime, datetime]]
