@@ -161,3 +161,27 @@ async def test_worker_runs_the_risk_sweep(client, clock, maker):
     assert await worker.risk_sweep_once(maker) == []
     async with maker() as s:
         assert (await s.get(RiskAssessment, assessment_id)).action_state == "hold_requested"
+
+
+async def test_the_customer_of_a_hold_is_created_once(maker, app):
+    from trustdesk.models import Customer
+    from trustdesk.risk import repository
+
+    async def create():
+        async with maker() as s:
+            customer, created = await repository.get_or_create_customer(s, "u-new")
+            await s.commit()
+            return customer.id, created
+
+    if app.state.engine.dialect.name == "sqlite":  # one writer at a time
+        results = [await create(), await create()]
+    else:
+        results = await asyncio.gather(create(), create())
+    assert sorted(created for _, created in results) == [False, True]
+    assert results[0][0] == results[1][0]
+    async with maker() as s:
+        customer = (
+            await s.execute(select(Customer).where(Customer.external_id == "u-new"))
+        ).scalar_one()
+        assert customer.language == "en" and customer.vip_level == 0
+        assert customer.created_at is not None

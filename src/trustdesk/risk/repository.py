@@ -40,8 +40,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine.interfaces import PoolProxiedConnection
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.util import greenlet_spawn
 
@@ -634,21 +634,28 @@ async def customer_by_external_id(session: AsyncSession, external_id: str) -> Cu
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def get_or_create_customer(session: AsyncSession, external_id: str) -> Customer:
+async def get_or_create_customer(session: AsyncSession, external_id: str) -> tuple[Customer, bool]:
+    """The customer with this exchange user id, and whether it was created just now."""
     customer = await customer_by_external_id(session, external_id)
     if customer is not None:
-        return customer
-    customer = Customer(external_id=external_id)
-    try:
-        async with session.begin_nested():
-            session.add(customer)
-            await session.flush()
-    except IntegrityError:
-        found = await customer_by_external_id(session, external_id)
-        if found is None:
-            raise
-        customer = found
-    return customer
+        return customer, False
+    # INSERT ... ON CONFLICT DO NOTHING RETURNING, in one round trip: a customer created at
+    # the same moment elsewhere (the other worker, a chat) makes it return nothing instead
+    # of failing the transaction (no savepoint needed).
+    assert session.bind is not None
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    stmt = (
+        insert(Customer)
+        .values(external_id=external_id)
+        .on_conflict_do_nothing(index_elements=[Customer.external_id])
+        .returning(Customer)
+    )
+    created = (await session.execute(stmt)).scalar_one_or_none()
+    if created is not None:
+        return created, True
+    found = await customer_by_external_id(session, external_id)
+    assert found is not None, f"customer {external_id} neither stored nor found"
+    return found, False
 
 
 async def customer_tickets(

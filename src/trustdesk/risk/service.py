@@ -506,7 +506,7 @@ async def _act(
     secret_key: str,
     now: datetime,
 ) -> None:
-    customer = await repository.get_or_create_customer(session, row.user_id)
+    customer, new_customer = await repository.get_or_create_customer(session, row.user_id)
     held = row.decision == RiskDecision.hold
     state = "held" if held else "declined"
     if held:
@@ -557,6 +557,7 @@ async def _act(
             row,
             customer,
             ticket,
+            new_customer=new_customer,
             email_sender=email_sender,
             settings=settings,
             secret_key=secret_key,
@@ -571,13 +572,15 @@ async def _ask_to_verify(
     customer: Customer,
     ticket: Ticket,
     *,
+    new_customer: bool = False,
     email_sender: v.EmailSender,
     settings: v.RiskSettings,
     secret_key: str,
     now: datetime,
 ) -> RiskVerification | None:
     fired = {sig["code"] for sig in row.signals if sig.get("strength", 0) > 0}
-    totp = await repository.totp_secret(session, customer.id)
+    # A customer created for this hold has enrolled nothing yet.
+    totp = None if new_customer else await repository.totp_secret(session, customer.id)
     # A factor the attacker may have set up is no proof: a TOTP enrolled in the last 72 h
     # (or right after a 2FA change), or an e-mail address changed recently.
     if totp is not None and (totp.created_at > now - FRESH_FACTOR or "twofa_changed" in fired):
