@@ -209,3 +209,29 @@ async def test_parked_connections_close_with_the_engine(client, clock, maker, ap
     assert parked and not any(c.is_closed() for c in parked)
     await app.state.engine.dispose()
     assert hot._parked == [] and all(c.is_closed() for c in parked)
+
+
+async def test_recent_events_are_stored_once_and_seen_by_the_decision(client, clock, maker):
+    from trustdesk.models.risk import RiskEvent
+
+    await build_history(client, clock)
+    change = {
+        "event_id": "e-2fa-x",
+        "kind": "2fa_change",
+        "at": (clock.now - timedelta(hours=1)).isoformat(),
+    }
+    for wid in ("w-ev-1", "w-ev-2"):  # the exchange sends the same event with both
+        r = await client.post(
+            "/api/v1/risk/withdrawals",
+            json=withdrawal(wid, recent_events=[change]),
+            headers=EXCHANGE,
+        )
+        assert r.status_code == 200, r.text
+        assert "twofa_changed" in {x["code"] for x in r.json()["reasons"]}
+    async with maker() as s:
+        rows = (
+            (await s.execute(select(RiskEvent).where(RiskEvent.event_id == "e-2fa-x")))
+            .scalars()
+            .all()
+        )
+    assert len(rows) == 1 and rows[0].user_id == "u-1" and rows[0].kind == "2fa_change"

@@ -98,6 +98,23 @@ async def events_by_event_ids(session: AsyncSession, event_ids: Sequence[str]) -
     return set((await session.execute(stmt)).scalars().all())
 
 
+async def store_new_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Store streamed events (RiskEvent columns), skipping event ids already stored: the
+    exchange resends them. On the hot path, in one autocommitted batched INSERT."""
+    if not rows:
+        return
+    hot = hot_path(session)
+    if hot is not None:
+        await hot.events.submit(rows)
+        return
+    known = await events_by_event_ids(session, [r["event_id"] for r in rows])
+    for row in rows:
+        if row["event_id"] not in known:
+            session.add(RiskEvent(**row))
+            known.add(row["event_id"])
+    await session.flush()
+
+
 async def seen_events(
     session: AsyncSession, user_id: str, since: datetime, *, limit: int = HISTORY_LIMIT
 ) -> list[SeenEvent]:
@@ -431,6 +448,19 @@ def _hot_read() -> _DriverStatement:
 
 
 @cache
+def _hot_event_insert() -> _DriverStatement:
+    """The INSERT of one streamed event; an event id already stored is skipped."""
+    table: Any = RiskEvent.__table__
+    columns = [c for c in table.columns if not c.primary_key]
+    stmt = (
+        pg_insert(table)
+        .values({c.name: bindparam(c.name, type_=c.type) for c in columns})
+        .on_conflict_do_nothing(index_elements=[table.c.event_id])
+    )
+    return _for_driver(stmt)
+
+
+@cache
 def _hot_insert() -> _DriverStatement:
     """The assessment INSERT (every column but the id); a stored withdrawal id is skipped."""
     table: Any = RiskAssessment.__table__
@@ -464,6 +494,7 @@ class HotPath:
         # Two in flight: a decision arriving while a batch waits for its WAL flush need not
         # wait for that flush and then its own.
         self.inserts: Batcher[dict[str, Any], int | None] = Batcher(self._insert, in_flight=2)
+        self.events: Batcher[Sequence[dict[str, Any]], None] = Batcher(self._insert_events)
         self._parked: list[tuple[PoolProxiedConnection, float]] = []
         self._disposed = False
         event.listen(engine.sync_engine, "engine_disposed", self._close_parked)
@@ -529,6 +560,11 @@ class HotPath:
         for row in await self._fetchmany(statement, args):
             per_request[row[0]].append(row[1:])
         return [_history(rows) for rows in per_request]
+
+    async def _insert_events(self, batch: Sequence[Sequence[dict[str, Any]]]) -> list[None]:
+        statement = _hot_event_insert()
+        await self._fetchmany(statement, [statement.args(row) for rows in batch for row in rows])
+        return [None] * len(batch)
 
     async def _insert(self, batch: Sequence[dict[str, Any]]) -> list[int | None]:
         statement = _hot_insert()

@@ -193,14 +193,24 @@ async def ingest_event(
 async def _ingest_recent(
     session: AsyncSession, user_id: str, events: list[RecentEventIn], *, now: datetime
 ) -> None:
-    if not events:
-        return
-    known = await repository.events_by_event_ids(session, [e.event_id for e in events])
-    for e in events:
-        if e.event_id not in known:
-            session.add(_event_row(e, user_id, now))
-            known.add(e.event_id)
-    await session.flush()
+    await repository.store_new_events(
+        session,
+        [
+            dict(
+                event_id=e.event_id,
+                user_id=user_id,
+                kind=e.kind.value,
+                at=e.at,
+                ip=e.ip,
+                device_id=e.device_id,
+                country=e.country.upper() if e.country else None,
+                asn=e.asn,
+                user_agent=e.user_agent,
+                received_at=now,
+            )
+            for e in events
+        ],
+    )
 
 
 # -- scoring ---------------------------------------------------------------------------------
@@ -346,9 +356,10 @@ async def score_withdrawal(
     the history read nor the one INSERT of the assessment needs a transaction. Each joins
     the other decisions' reads and INSERTs of that moment in one statement (see
     `repository.hot_path`); the INSERT is autocommitted, so the decision is durable when it
-    returns. A request carrying recent events writes them first and does everything in the
-    session's transaction; so does a hold or decline acted on at once (several rows that
-    must land together: the assessment, the P1 ticket, the verification)."""
+    returns. Recent events sent with the request are stored first (a batched INSERT there
+    too), so the history read sees them. A hold or decline acted on at once does its writes
+    in the session's transaction (several rows that must land together: the assessment,
+    the P1 ticket, the verification); so does everything on SQLite."""
     if data.recent_events:
         await _ingest_recent(session, data.user_id, data.recent_events, now=now)
     active = await active_rules(session, cached=True)
