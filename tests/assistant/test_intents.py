@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -178,6 +179,31 @@ def test_evaluation_report_fields(crypto: IntentClassifier) -> None:
     assert report.latency_p50_ms > 0 and report.latency_p95_ms >= report.latency_p50_ms
     assert report.per_lang_accuracy == {"en": 0.5, "es": 1.0, "zh-CN": 1.0}
     assert set(report.to_json()) >= {"accuracy", "macro_f1", "top_confusions", "p50_ms", "p95_ms"}
+
+
+def test_neighbour_scores_give_each_intent_its_closest_training_example() -> None:
+    from trustdesk.assistant.intents.model import _Neighbours
+
+    emb = np.array([[1, 0, 0], [0, 1, 0], [0.6, 0.8, 0], [0, 0, 1]], dtype=np.float32)
+    y = np.array([1, 0, 1, 2])
+    scores = _Neighbours.fit(emb, y).scores(np.array([[0.8, 0.6, 0.0], [0, 0, 1]]))
+    # Columns are the intents in order; each holds the best cosine among that intent's rows.
+    assert scores == pytest.approx(np.array([[0.6, 0.96, 0.0], [0.0, 0.0, 1.0]]))
+
+
+def test_neighbour_weight_zero_keeps_no_training_embeddings(tmp_path: Path) -> None:
+    texts = ["deposit missing", "deposit not arrived", "hello", "hi there"] * 3
+    labels = ["deposit", "deposit", "greeting", "greeting"] * 3
+    emb = np.eye(4, 384, dtype=np.float32)[[0, 1, 2, 3] * 3]
+    plain = IntentClassifier(FeatureConfig(neighbour_weight=0.0)).fit(texts, labels, embeddings=emb)
+    near = IntentClassifier(FeatureConfig(neighbour_weight=0.6)).fit(texts, labels, embeddings=emb)
+    assert plain._neighbours is None and near._neighbours is not None
+    # The neighbours travel with the saved model.
+    loaded = IntentClassifier.load(near.save(tmp_path / "m"))
+    assert loaded._neighbours is not None
+    assert loaded.scores(texts[:2], embeddings=emb[:2]) == pytest.approx(
+        near.scores(texts[:2], embeddings=emb[:2])
+    )
 
 
 def test_tfidf_only_model_trains_without_the_encoder() -> None:

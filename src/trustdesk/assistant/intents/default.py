@@ -19,6 +19,13 @@ from trustdesk.assistant.intents.model import (
 DATA_PATH = Path(__file__).parent / "data" / "crypto_intents.csv"
 MODEL_NAME = "crypto-intents"
 
+# Chosen by cross-validation on the bundled CSV (5-fold, and leave-one-language-out).
+# Against no neighbour scores, a weight of 0.2 gains in both (96.4% -> 96.5% and
+# 95.8% -> 96.6%). Larger weights score the same in 5-fold CV and better across languages,
+# but pull vague replies ("I don't know where to find it") towards a concrete intent
+# instead of "other", which the conversation tests rightly reject.
+CONFIG = FeatureConfig(embedding_weight=4.0, neighbour_weight=0.2)
+
 _lock = threading.Lock()
 _cache: dict[Path, IntentClassifier] = {}
 
@@ -41,7 +48,7 @@ def default_classifier(cache_dir: str | Path | None = None) -> IntentClassifier:
         if root in _cache:
             return _cache[root]
         data = read_labelled_csv(DATA_PATH)
-        config = FeatureConfig()
+        config = CONFIG
         key = training_data_hash(data.texts, data.labels)[:12]
         target = root / f"{MODEL_NAME}-{key}"
         model: IntentClassifier | None = None
