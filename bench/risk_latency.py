@@ -15,7 +15,9 @@ For each database (PostgreSQL first: the primary figure; then SQLite):
    at `--rate` per second for `--seconds` by open-loop schedulers in `--procs` processes (2,
    like the server's workers: one Python process uses one core), each taking its share of
    the rate: each decision is due at its scheduled time and its latency counts from that
-   time, so queueing counts.
+   time, so queueing counts. On PostgreSQL concurrent decisions share their history read
+   and their INSERT (group commit); `mean_batch` reports the mean number of decisions per
+   statement.
 5. http: starts `uvicorn trustdesk.asgi:app --workers 2` on 127.0.0.1 (a free port), then
    sends POST /api/v1/risk/withdrawals open-loop at `--rate` per second for `--seconds`, latency
    from the scheduled send time. Keep-alive connections, a tiny HTTP/1.1 client so the load
@@ -439,8 +441,31 @@ async def _open_loop_share(
     wall = loop.time() - t_start
     cpu = time.process_time() - cpu_start
     pg = cpu_delta(pg_start, proc_cpu()["postgres"])
+    batching = _batching()
     await engine.dispose()
-    return {"latencies": latencies, "wall": wall, "errors": errors, "cpu": cpu, "pg": pg}
+    return {
+        "latencies": latencies,
+        "wall": wall,
+        "errors": errors,
+        "cpu": cpu,
+        "pg": pg,
+        "batching": batching,
+    }
+
+
+def _batching() -> dict[str, list[int]]:
+    """[statements, decisions] of this process's batched hot path (PostgreSQL), warm-up
+    included: decisions / statements is the mean batch (group commit) size."""
+    from trustdesk.risk import repository
+
+    out: dict[str, list[int]] = {}
+    for hot in list(repository._hot_paths.values()):
+        for name in ("reads", "inserts"):
+            batcher = getattr(hot, name)
+            totals = out.setdefault(name, [0, 0])
+            totals[0] += batcher.batches
+            totals[1] += batcher.items
+    return out
 
 
 def _open_loop_child(args: tuple[Any, ...]) -> dict[str, Any]:
@@ -471,6 +496,13 @@ def bench_in_process_open_loop(
     result["processes"] = procs
     cpu = sum(share["cpu"] for share in shares)
     result["process_cpu_ms_per_decision"] = round(cpu / total * 1000, 3)
+    batches: dict[str, list[int]] = {}
+    for share in shares:
+        for name, (statements, decisions) in share["batching"].items():
+            totals = batches.setdefault(name, [0, 0])
+            totals[0] += statements
+            totals[1] += decisions
+    result["mean_batch"] = {name: round(d / s, 2) for name, (s, d) in batches.items() if s}
     return result
 
 
@@ -669,6 +701,8 @@ def run_db(args: argparse.Namespace, db: str) -> dict[str, Any]:
         f"[{db}] in-process @ {args.rate}/s ({args.procs} processes): p50 {loop['p50']} ms  "
         f"p99 {loop['p99']} ms  "
         f"throughput {loop['throughput']}/s  errors {loop['errors']}  "
+        f"cpu {loop['process_cpu_ms_per_decision']} ms + PostgreSQL "
+        f"{loop['postgres_cpu_ms_per_decision']} ms/decision  batches {loop['mean_batch']}  "
         f"(load {ph.load_avg}, machine busy {ph.busy_pct}%)"
     )
     if not args.skip_http:
@@ -696,7 +730,10 @@ def run_db(args: argparse.Namespace, db: str) -> dict[str, Any]:
         log(
             f"[{db}] http @ {args.rate}/s ({args.workers} workers): p50 {http['p50']} ms  "
             f"p99 {http['p99']} ms  throughput {http['throughput']}/s  errors {http['errors']}  "
-            f"mix {http['decision_mix']}  (load {ph.load_avg}, machine busy {ph.busy_pct}%)"
+            f"mix {http['decision_mix']}  cpu ms/decision: server "
+            f"{http['server_cpu_ms_per_decision']}, PostgreSQL "
+            f"{http['postgres_cpu_ms_per_decision']}, client {http['client_cpu_ms_per_decision']}"
+            f"  (load {ph.load_avg}, machine busy {ph.busy_pct}%)"
         )
     tmp.cleanup()
     return result

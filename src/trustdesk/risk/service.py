@@ -351,9 +351,9 @@ async def score_withdrawal(
 
     Idempotent by withdrawal id: the exchange may retry and gets the first decision back.
 
-    The hot path (PostgreSQL, no recent events in the request, an approve or step-up
-    decision, or a hold answered first): nothing is written before the decision, so neither
-    the history read nor the one INSERT of the assessment needs a transaction. Each joins
+    The hot path (PostgreSQL; an approve or step-up decision, or a hold or decline answered
+    first): nothing is written before the decision, so neither the history read nor the
+    one INSERT of the assessment needs a transaction. Each joins
     the other decisions' reads and INSERTs of that moment in one statement (see
     `repository.hot_path`); the INSERT is autocommitted, so the decision is durable when it
     returns. Recent events sent with the request are stored first (a batched INSERT there
