@@ -72,7 +72,7 @@ async def get_risk_settings(request: Request) -> v.RiskSettings:
     if settings is None:
         # Built once per app: every scoring call reads it.
         settings = state.risk_settings = v.RiskSettings.from_settings(state.settings)
-    return settings  # type: ignore[no-any-return]
+    return settings
 
 
 RiskSettingsDep = Annotated[v.RiskSettings, Depends(get_risk_settings)]

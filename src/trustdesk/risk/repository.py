@@ -423,7 +423,7 @@ class _DriverStatement:
 
 
 def _for_driver(stmt: Any, json_params: frozenset[str] = frozenset()) -> _DriverStatement:
-    compiled = stmt.compile(dialect=asyncpg_dialect())
+    compiled = stmt.compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
     names = tuple(compiled.positiontup or ())
     fixed = {
         name: compiled.binds[name].effective_value

@@ -556,7 +556,7 @@ async def _act(
             language="en",
         ),
         now=now,
-        actor=None,  # type: ignore[arg-type]  # the system opens it: audited as "system"
+        actor=None,  # the system opens it: audited as "system"
         priority=Priority.P1,
     )
     _internal_note(session, ticket.id, _agent_note(row), now)
