@@ -138,7 +138,7 @@ async def test_the_same_withdrawal_sent_twice_at_once_is_stored_once(client, clo
 
 
 @pytest.fixture
-def hot(app, maker):
+async def hot(app, maker):
     if app.state.engine.dialect.name != "postgresql":
         pytest.skip("the batched path is PostgreSQL's")
     return repository.HotPath(app.state.engine)

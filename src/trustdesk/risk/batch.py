@@ -28,8 +28,7 @@ class Batcher(Generic[T, R]):
 
     `run` returns one result per item, in order: a value, or an exception for that item alone.
     If `run` raises, a batch of several items is retried one item at a time, so one bad item
-    (a value the database refuses) fails only its own call. Bound to the event loop of its
-    first call.
+    (a value the database refuses) fails only its own call. Use it from one event loop.
 
     Up to `in_flight` batches run at once (each on its own connection): a call that arrives
     while one batch waits for the disk need not wait for it to finish."""
@@ -47,13 +46,11 @@ class Batcher(Generic[T, R]):
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._draining = 0
         self._tasks: set[asyncio.Task[None]] = set()  # referenced until done
-        self.loop: asyncio.AbstractEventLoop | None = None
         # How well it batches: items / batches is the mean batch size.
         self.batches = self.items = 0
 
     async def submit(self, item: T) -> R:
         loop = asyncio.get_running_loop()
-        self.loop = loop
         future: asyncio.Future[R] = loop.create_future()
         self._waiting.append((item, future))
         if self._draining < self._in_flight:

@@ -488,6 +488,8 @@ class HotPath:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        # Its batches' tasks and its parked connections belong to this event loop.
+        self.loop = asyncio.get_running_loop()
         self.reads: Batcher[tuple[str, str, datetime, datetime], ScoringContext] = Batcher(
             self._read, in_flight=2
         )
@@ -597,13 +599,9 @@ def hot_path(session: AsyncSession) -> HotPath | None:
         return None
     key = bind.sync_engine
     hot = _hot_paths.get(key)
-    if hot is None or (hot.reads.loop not in (None, _running_loop()) or hot.engine is not bind):
+    if hot is None or hot.loop is not asyncio.get_running_loop() or hot.engine is not bind:
         hot = _hot_paths[key] = HotPath(bind)
     return hot
-
-
-def _running_loop() -> asyncio.AbstractEventLoop:
-    return asyncio.get_running_loop()
 
 
 async def assessment_by_withdrawal(
