@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustdesk.kit.cache import TTLCache
@@ -154,9 +154,9 @@ async def queue_position(session: AsyncSession, ticket: Ticket) -> tuple[int, bo
             Ticket.status.in_((TicketStatus.new, TicketStatus.open)),
             Ticket.id != ticket.id,
             or_(
-                PRIORITY_ORDER < mine,
+                literal(mine) > PRIORITY_ORDER,
                 and_(
-                    PRIORITY_ORDER == mine,
+                    literal(mine) == PRIORITY_ORDER,
                     or_(
                         Ticket.queued_at < ticket.queued_at,
                         and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
