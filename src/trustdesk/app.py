@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -51,6 +52,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Start-up's ~300k objects (modules, models, rule tables) live as long as the process:
+        # frozen, the collector's full passes no longer walk them (measured: they stalled a
+        # loaded worker for 0.3-1 s every few seconds), and with a larger young generation
+        # a full pass is rarely due at all (young passes: ~5 ms).
+        gc.freeze()
+        gc.set_threshold(10_000, 10, 10)
         task = None
         connector = None
         if settings.exchange_url:
