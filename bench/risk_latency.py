@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import random
@@ -399,6 +400,10 @@ async def _open_loop_share(
 
     engine, maker, settings, sender = _in_process_setup(url)
     rng = random.Random(seed)
+    # As the server's workers do at start-up (trustdesk.app's lifespan): full garbage
+    # collections would otherwise stall this process for 0.3 s and more now and then.
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
     async def warm(n: int) -> None:
         now = datetime.now(UTC)
