@@ -235,3 +235,28 @@ async def test_recent_events_are_stored_once_and_seen_by_the_decision(client, cl
             .all()
         )
     assert len(rows) == 1 and rows[0].user_id == "u-1" and rows[0].kind == "2fa_change"
+
+
+async def test_a_parked_connection_the_server_dropped_is_replaced(client, clock, maker, app):
+    if app.state.engine.dialect.name != "postgresql":
+        pytest.skip("the batched path is PostgreSQL's")
+    from sqlalchemy import text
+
+    await build_history(client, clock)
+    async with maker() as s:
+        hot = repository.hot_path(s)
+        assert hot is not None and hot._parked
+        pids = [raw.driver_connection.get_server_pid() for raw, _ in hot._parked]
+        # A restart, an idle timeout, an administrator: the server ends those sessions.
+        await s.execute(
+            text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:p AS int[])) AS pid"),
+            {"p": pids},
+        )
+        await s.commit()
+    r = await client.post(
+        "/api/v1/risk/withdrawals",
+        json=withdrawal("w-after-drop", login_at=(clock.now - timedelta(hours=1)).isoformat()),
+        headers=EXCHANGE,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["decision"] == "approve" and not r.json()["replayed"]

@@ -509,38 +509,46 @@ class HotPath:
             with contextlib.suppress(Exception):
                 raw.invalidate()
 
-    async def _checkout(self) -> PoolProxiedConnection:
+    async def _checkout(self) -> tuple[PoolProxiedConnection, bool]:
+        """A connection, and whether it was parked (it may have been dropped meanwhile)."""
         now = time.monotonic()
         while self._parked:
             raw, since = self._parked.pop()
             if now - since < self.PARK_S:
-                return raw
+                return raw, True
             await greenlet_spawn(raw.close)
-        return await self.engine.raw_connection()
+        return await self.engine.raw_connection(), False
 
     async def _fetchmany(self, statement: _DriverStatement, args: list[tuple[Any, ...]]) -> Any:
         # A pool connection used through the driver only: SQLAlchemy begins no transaction
         # on it, and the driver's statements here need none.
-        raw = await self._checkout()
-        try:
+        while True:
+            raw, parked = await self._checkout()
             driver = raw.driver_connection
             assert driver is not None
-            if len(args) == 1:  # the same, minus executemany's machinery: ~15 µs less
-                rows = await driver.fetch(statement.sql, *args[0])
+            try:
+                if len(args) == 1:  # the same, minus executemany's machinery: ~15 µs less
+                    rows = await driver.fetch(statement.sql, *args[0])
+                else:
+                    rows = await driver.fetchmany(statement.sql, args)
+            except BaseException as exc:
+                lost = not isinstance(exc, asyncpg.PostgresError) or driver.is_closed()
+                if lost:
+                    # Dropped, or cancelled halfway through the protocol: never reuse it.
+                    raw.invalidate(exc if isinstance(exc, Exception) else None)
+                # In a greenlet: handing back an overflow connection closes it, which awaits.
+                await greenlet_spawn(raw.close)
+                if lost and parked and isinstance(exc, Exception):
+                    # The server dropped it while it was parked (a restart, an idle timeout):
+                    # once more on a fresh one. Safe for these statements: an INSERT that did
+                    # commit is skipped by its ON CONFLICT the second time.
+                    continue
+                raise
+            if self._disposed:
+                await greenlet_spawn(raw.close)
             else:
-                rows = await driver.fetchmany(statement.sql, args)
-        except BaseException as exc:
-            if not isinstance(exc, asyncpg.PostgresError):
-                # Lost, or cancelled halfway through the protocol: never reuse it.
-                raw.invalidate(exc if isinstance(exc, Exception) else None)
-            # In a greenlet: handing back an overflow connection closes it, which awaits.
-            await greenlet_spawn(raw.close)
-            raise
-        if self._disposed:
-            await greenlet_spawn(raw.close)
-        else:
-            self._parked.append((raw, time.monotonic()))
-        return rows
+                self._parked.append((raw, time.monotonic()))
+            return rows
 
     async def _read(
         self, batch: Sequence[tuple[str, str, datetime, datetime]]
