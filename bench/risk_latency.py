@@ -592,9 +592,13 @@ async def bench_http(
         # whichever worker wakes first, and keep-alive pins each connection to its worker.
         await asyncio.sleep(0.02)
     rng = random.Random(3)
+
     # Warm-up: a few requests per connection (imports, caches, prepared statements), holds
     # included: a worker's first P1 ticket loads the triage rules and the language model once.
-    for n in range(connections * 3):
+    # Sent on every connection at once, a few rounds: a running server's pool holds the
+    # database connections its concurrency needs; opened during the measurement instead, each
+    # stalls its worker (asyncpg builds an SSL context per new connection, ~20 ms).
+    async def warm(n: int) -> None:
         c = await pool.get()
         kind = "takeover" if n % 4 == 0 else "normal"
         body = json.dumps(
@@ -602,6 +606,9 @@ async def bench_http(
         )
         await c.post("/api/v1/risk/withdrawals", body.encode(), headers)
         pool.put_nowait(c)
+
+    for start in range(0, connections * 3, connections):
+        await asyncio.gather(*(warm(n) for n in range(start, start + connections)))
 
     latencies: list[float] = []
     errors = 0
