@@ -446,7 +446,7 @@ async def _open_loop_share(
     wall = loop.time() - t_start
     cpu = time.process_time() - cpu_start
     pg = cpu_delta(pg_start, proc_cpu()["postgres"])
-    batching = _batching()
+    batching = _batching(engine)
     await engine.dispose()
     return {
         "latencies": latencies,
@@ -458,19 +458,18 @@ async def _open_loop_share(
     }
 
 
-def _batching() -> dict[str, list[int]]:
-    """[statements, decisions] of this process's batched hot path (PostgreSQL), warm-up
+def _batching(engine: Any) -> dict[str, list[int]]:
+    """[statements, decisions] of this engine's batched hot path (PostgreSQL only), warm-up
     included: decisions / statements is the mean batch (group commit) size."""
     from trustdesk.risk import repository
 
-    out: dict[str, list[int]] = {}
-    for hot in list(repository._hot_paths.values()):
-        for name in ("reads", "inserts"):
-            batcher = getattr(hot, name)
-            totals = out.setdefault(name, [0, 0])
-            totals[0] += batcher.batches
-            totals[1] += batcher.items
-    return out
+    hot = repository._hot_paths.get(engine.sync_engine)
+    if hot is None:
+        return {}
+    return {
+        name: [getattr(hot, name).batches, getattr(hot, name).items]
+        for name in ("reads", "inserts")
+    }
 
 
 def _open_loop_child(args: tuple[Any, ...]) -> dict[str, Any]:
