@@ -127,3 +127,24 @@ async def test_hold_answered_first_is_acted_on_once_afterwards(client, clock, ma
             )
         ).scalar_one()
         assert tickets == 1
+
+
+async def test_a_four_byte_asn_is_scored_and_an_oversized_amount_is_a_422(client, clock, maker):
+    # 4,200,000,000 is a private-use 32-bit ASN (RFC 6996): valid input, stored as sent.
+    body = withdrawal("w-asn32", asn=4_200_000_000)
+    r = await client.post("/api/v1/risk/withdrawals", json=body, headers=EXCHANGE)
+    assert r.status_code == 200, r.text
+    async with maker() as s:
+        row = (
+            await s.execute(select(RiskAssessment).where(RiskAssessment.withdrawal_id == "w-asn32"))
+        ).scalar_one()
+        assert row.asn == 4_200_000_000
+    # NUMERIC(38, 18) keeps 20 integer digits; 21 is refused before it reaches the database.
+    huge = withdrawal("w-huge", amount="1" + "0" * 20, balance_before="1" + "0" * 21)
+    r = await client.post("/api/v1/risk/withdrawals", json=huge, headers=EXCHANGE)
+    assert r.status_code == 422, r.text
+    async with maker() as s:
+        stored = await s.execute(
+            select(func.count()).where(RiskAssessment.withdrawal_id == "w-huge")
+        )
+        assert stored.scalar_one() == 0

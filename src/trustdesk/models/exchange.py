@@ -67,7 +67,7 @@ class SandboxSecurityEvent(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
     device_id: Mapped[str | None] = mapped_column(String(128))
     country: Mapped[str | None] = mapped_column(String(2))
-    asn: Mapped[int | None] = mapped_column(Integer)
+    asn: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class SandboxDepositAddress(Base):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trustdesk.db import Amount as ExactAmount
@@ -72,7 +72,7 @@ class RiskEvent(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
     device_id: Mapped[str | None] = mapped_column(String(128))
     country: Mapped[str | None] = mapped_column(String(2))
-    asn: Mapped[int | None] = mapped_column(Integer)
+    asn: Mapped[int | None] = mapped_column(BigInteger)
     user_agent: Mapped[str | None] = mapped_column(String(500))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -104,7 +104,7 @@ class RiskAssessment(Base):
     device_id: Mapped[str | None] = mapped_column(String(128))
     ip: Mapped[str | None] = mapped_column(String(64))
     country: Mapped[str | None] = mapped_column(String(2))
-    asn: Mapped[int | None] = mapped_column(Integer)
+    asn: Mapped[int | None] = mapped_column(BigInteger)
     decision: Mapped[RiskDecision] = mapped_column(String(16))
     score: Mapped[int] = mapped_column(Integer)
     # Every signal: value, weight, contribution; points, thresholds, forcing rule.

@@ -88,10 +88,11 @@ class WithdrawalIn(_Strict):
     user_id: str = Field(min_length=1, max_length=128)
     asset: str = Field(min_length=1, max_length=16)
     network: str = Field(min_length=1, max_length=16)
-    amount: Decimal = Field(gt=0, max_digits=38, decimal_places=18)
+    # NUMERIC(38, 18) keeps 20 digits before the point: more is a 422, not a database error.
+    amount: Decimal = Field(gt=0, lt=Decimal(10) ** 20, max_digits=38, decimal_places=18)
     to_address: str = Field(min_length=1, max_length=256)
     memo: str | None = Field(default=None, max_length=128)
-    balance_before: Decimal = Field(ge=0, max_digits=38, decimal_places=18)
+    balance_before: Decimal = Field(ge=0, lt=Decimal(10) ** 20, max_digits=38, decimal_places=18)
     device_id: str | None = Field(default=None, max_length=128)
     ip: str | None = Field(default=None, max_length=64)
     country: str | None = Country
