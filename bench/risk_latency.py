@@ -23,7 +23,11 @@ For each database (PostgreSQL first: the primary figure; then SQLite):
    from the scheduled send time. Keep-alive connections, a tiny HTTP/1.1 client so the load
    generator takes as little of the shared CPU as possible. 97% ordinary repeat withdrawals,
    2% from a new device, 1% account-takeover patterns (hold: connector hold, P1 ticket,
-   verification).
+   verification). With `--follow-up worker` (the default) the holds are acted on by a
+   `trustdesk worker` (TRUSTDESK_RISK_FOLLOW_UP=worker), as a deployment that scores every
+   withdrawal runs it; `--follow-up web` has the answering process act after the answer. The
+   run waits for every hold's follow-up and reports how long after its answer each one
+   committed its ticket (`follow_ups`) and the worker's CPU per decision.
 
 Every phase reports the 1-minute load average before it and the share of the machine's CPU
 that was busy during it (all processes: server, PostgreSQL, client, and anyone else's), and
@@ -67,11 +71,13 @@ def machine_cpu() -> tuple[float, float]:
     return sum(fields) - idle, sum(fields)
 
 
-def proc_cpu(session_id: int | None = None) -> dict[str, dict[int, float]]:
-    """CPU seconds used so far, per process, by PostgreSQL and by one process session (the
-    uvicorn server and its workers), from /proc."""
+def proc_cpu(
+    session_id: int | None = None, worker_session: int | None = None
+) -> dict[str, dict[int, float]]:
+    """CPU seconds used so far, per process, by PostgreSQL, by one process session (the
+    uvicorn server and its workers) and by another (the background worker), from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
-    out: dict[str, dict[int, float]] = {"postgres": {}, "server": {}}
+    out: dict[str, dict[int, float]] = {"postgres": {}, "server": {}, "worker": {}}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -87,6 +93,8 @@ def proc_cpu(session_id: int | None = None) -> dict[str, dict[int, float]]:
             out["postgres"][int(pid)] = cpu
         elif session_id is not None and int(fields[3]) == session_id:
             out["server"][int(pid)] = cpu
+        elif worker_session is not None and int(fields[3]) == worker_session:
+            out["worker"][int(pid)] = cpu
     return out
 
 
@@ -550,13 +558,98 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def server_env(url: str, follow_up: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTDESK_")}
     env.update(
         TRUSTDESK_DATABASE_URL=url,
         TRUSTDESK_ENV="development",
         TRUSTDESK_RUN_SWEEP_IN_PROCESS="false",
+        TRUSTDESK_RISK_FOLLOW_UP=follow_up,
     )
+    return env
+
+
+def start_worker(url: str) -> subprocess.Popen[bytes]:
+    """`trustdesk worker`, acting on the holds the web processes answered."""
+    cmd = [str(Path(sys.executable).parent / "trustdesk"), "worker"]
+    return subprocess.Popen(
+        cmd,
+        env=server_env(url, "worker"),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop(process: subprocess.Popen[bytes] | None) -> None:
+    if process is None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+
+
+async def follow_up_lags(url: str, since: datetime, within: float = 60) -> dict[str, Any]:
+    """Wait until every hold answered since `since` has been acted on (its P1 ticket exists),
+    then: how long after the answer each follow-up committed its ticket."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)
+    deadline = time.monotonic() + within
+    try:
+        async with engine.connect() as conn:
+            while True:
+                acting = (
+                    await conn.execute(
+                        text("SELECT count(*) FROM risk_assessments WHERE action_state = 'acting'")
+                    )
+                ).scalar_one()
+                if not acting or time.monotonic() > deadline:
+                    break
+                await conn.rollback()
+                await asyncio.sleep(0.1)
+            rows = (
+                await conn.execute(
+                    text(
+                        "SELECT a.created_at, t.created_at FROM risk_assessments a "
+                        "JOIN tickets t ON t.id = a.ticket_id "
+                        "WHERE a.created_at >= :since AND a.decision IN ('hold', 'decline')"
+                    ),
+                    {"since": since},
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+
+    def aware(value: Any) -> datetime:
+        value = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+    lags = [(aware(t) - aware(a)).total_seconds() * 1000 for a, t in rows]
+    return {
+        "acted": len(lags),
+        "not_acted": acting,
+        "lag_p50_ms": round(percentile(lags, 50), 1),
+        "lag_max_ms": round(max(lags), 1) if lags else None,
+    }
+
+
+def flush_writes(url: str) -> None:
+    """Write the seeding's data out before a clock starts: PostgreSQL's dirty buffers
+    (CHECKPOINT) and the kernel's dirty pages (sync). Left to the background, that write-back
+    lands in the measured window and every commit's WAL flush queues behind it."""
+    if url.startswith("postgresql"):
+        import psycopg
+
+        plain = url.replace("postgresql+asyncpg://", "postgresql://")
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
+    os.sync()
+
+
+def start_server(url: str, port: int, workers: int, follow_up: str) -> subprocess.Popen[bytes]:
+    env = server_env(url, follow_up)
     cmd = [
         sys.executable, "-m", "uvicorn", "trustdesk.asgi:app", "--host", HOST,
         "--port", str(port), "--workers", str(workers), "--no-access-log",
@@ -577,7 +670,13 @@ async def wait_ready(port: int, limit_s: float = 60) -> None:
 
 
 async def bench_http(
-    port: int, users: int, rate: float, seconds: float, connections: int, server_session: int
+    url: str,
+    port: int,
+    users: int,
+    rate: float,
+    seconds: float,
+    connections: int,
+    sessions: tuple[int, int | None],
 ) -> dict[str, Any]:
     from trustdesk.risk.verification import get_risk_settings
 
@@ -615,6 +714,7 @@ async def bench_http(
         await asyncio.gather(*(warm(n) for n in range(start, start + connections)))
     # The warm-up's holds are acted on after their answers: let that finish off the clock.
     await asyncio.sleep(1.0)
+    flush_writes(url)
 
     latencies: list[float] = []
     errors = 0
@@ -622,7 +722,8 @@ async def bench_http(
     total = int(rate * seconds)
     loop = asyncio.get_running_loop()
     t_start = loop.time() + 0.05
-    cpu0 = proc_cpu(server_session)  # after the warm-up: the measured window only
+    cpu0 = proc_cpu(*sessions)  # after the warm-up: the measured window only
+    since = datetime.now(UTC)
 
     async def one(n: int, due: float) -> None:
         nonlocal errors
@@ -660,11 +761,14 @@ async def bench_http(
         c = pool.get_nowait()
         if c.writer is not None:
             c.writer.close()
-    cpu1 = proc_cpu(server_session)
+    # The holds' follow-ups are part of the cost: wait for them before reading the CPU.
+    follow_up = await follow_up_lags(url, since)
+    cpu1 = proc_cpu(*sessions)
     result = summary(latencies, wall, errors)
     result["offered_rate"] = rate
     result["decision_mix"] = decisions
-    for party in ("server", "postgres"):
+    result["follow_ups"] = follow_up
+    for party in ("server", "worker", "postgres"):
         used = cpu_delta(cpu0[party], cpu1[party])
         result[f"{party}_cpu_ms_per_decision"] = round(used / max(1, total) * 1000, 3)
     result["server_cpu_s_by_process"] = sorted(
@@ -696,6 +800,7 @@ def run_db(args: argparse.Namespace, db: str) -> dict[str, Any]:
     )
     log(f"[{db}] seeding {args.users} users into {url.split('@')[-1]} ...")
     asyncio.run(seed(url, args.users, now))
+    flush_writes(url)
     result: dict[str, Any] = {}
     with Phase() as ph:
         pure = bench_pure(args.pure, now)
@@ -725,14 +830,21 @@ def run_db(args: argparse.Namespace, db: str) -> dict[str, Any]:
     )
     if not args.skip_http:
         port = free_port()
-        server = start_server(url, port, args.workers)
+        server = start_server(url, port, args.workers, args.follow_up)
+        worker = start_worker(url) if args.follow_up == "worker" else None
         try:
             asyncio.run(wait_ready(port))
             with Phase(server.pid) as ph:
                 cpu0 = os.times()
                 http = asyncio.run(
                     bench_http(
-                        port, args.users, args.rate, args.seconds, args.connections, server.pid
+                        url,
+                        port,
+                        args.users,
+                        args.rate,
+                        args.seconds,
+                        args.connections,
+                        (server.pid, worker.pid if worker else None),
                     )
                 )
                 cpu1 = os.times()
@@ -740,17 +852,18 @@ def run_db(args: argparse.Namespace, db: str) -> dict[str, Any]:
             http["client_cpu_s"] = round(client, 2)
             http["client_cpu_ms_per_decision"] = round(client / max(1, http["decisions"]) * 1000, 3)
             http["workers"] = args.workers
+            http["follow_up_in"] = args.follow_up
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                server.wait(timeout=10)
+            stop(server)
+            stop(worker)
         result["http"] = ph.into(http)
         log(
             f"[{db}] http @ {args.rate}/s ({args.workers} workers): p50 {http['p50']} ms  "
             f"p99 {http['p99']} ms  throughput {http['throughput']}/s  errors {http['errors']}  "
             f"mix {http['decision_mix']}  cpu ms/decision: server "
             f"{http['server_cpu_ms_per_decision']}, PostgreSQL "
-            f"{http['postgres_cpu_ms_per_decision']}, client {http['client_cpu_ms_per_decision']}"
+            f"{http['postgres_cpu_ms_per_decision']}, worker {http['worker_cpu_ms_per_decision']}, "
+            f"client {http['client_cpu_ms_per_decision']}  follow-ups {http['follow_ups']}"
             f"  (load {ph.load_avg}, machine busy {ph.busy_pct}%)"
         )
     tmp.cleanup()
@@ -772,6 +885,13 @@ def main() -> int:
     parser.add_argument("--db", choices=("both", "postgres", "sqlite"), default="both")
     parser.add_argument("--pg-db", default=PG_DB, help="scratch PostgreSQL database (dropped)")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument(
+        "--follow-up",
+        choices=("worker", "web"),
+        default="worker",
+        help="who acts on holds: a `trustdesk worker` (TRUSTDESK_RISK_FOLLOW_UP=worker) or "
+        "the web process that answered",
+    )
     args = parser.parse_args()
 
     dbs = ["postgres", "sqlite"] if args.db == "both" else [args.db]

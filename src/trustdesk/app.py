@@ -67,9 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             live_bus.relay = live_bus.RedisRelay(settings.redis_url)
             await live_bus.relay.start()
         if settings.run_sweep_in_process:
-            task = asyncio.create_task(
-                worker.run_forever(app.state.sessionmaker, settings.sla_sweep_interval_seconds)
-            )
+            task = asyncio.create_task(worker.run_loops(app.state.sessionmaker, settings))
         try:
             yield
         finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -113,14 +114,18 @@ def serve(
 
 @app.command("worker")
 def run_worker() -> None:
-    """Run the background worker (SLA sweep). Several may run against PostgreSQL."""
-    from trustdesk.worker import run_forever
+    """Run the background worker (SLA and risk sweeps; with TRUSTDESK_RISK_FOLLOW_UP=worker
+    also the risk holds' follow-ups). Several may run against PostgreSQL."""
+    from trustdesk.worker import run
 
     logging.basicConfig(level=logging.INFO)
     settings = get_settings()
+    os.nice(settings.worker_nice)
     _, maker = _maker()
     console.print(f"worker sweeping every {settings.sla_sweep_interval_seconds}s")
-    asyncio.run(run_forever(maker, settings.sla_sweep_interval_seconds))
+    if settings.risk_follow_up == "worker":
+        console.print(f"acting on risk holds every {settings.risk_follow_up_poll_seconds}s")
+    asyncio.run(run(maker, settings))
 
 
 @agents_app.command("create")

@@ -174,8 +174,9 @@ async def score_withdrawal(
 
     The decision is stored (committed) before the answer. A hold's or decline's follow-up -
     the hold through the connector, the P1 ticket, the customer's verification and e-mail -
-    runs right after the answer is sent, in its own transaction; the exchange must hold a
-    withdrawal it is answered "hold" for in any case."""
+    runs right after the answer is sent, in its own transaction (or, with
+    TRUSTDESK_RISK_FOLLOW_UP=worker, in a worker within a fraction of a second); the exchange
+    must hold a withdrawal it is answered "hold" for in any case."""
     async with _decision_session(request) as session:
         result = await service.score_withdrawal(
             session,
@@ -187,7 +188,9 @@ async def score_withdrawal(
             secret_key=request.app.state.settings.secret_key,
             act_after_answer=True,
         )
-    if result.decision in (RiskDecision.hold, RiskDecision.decline) and not result.replayed:
+    needs_follow_up = result.decision in (RiskDecision.hold, RiskDecision.decline)
+    acts_here = request.app.state.settings.risk_follow_up == "web"
+    if needs_follow_up and acts_here and not result.replayed:
         background.add_task(_act_after_answer, request, result.assessment_id, now=now, risk=risk)
     # Serialised once, here: returning the model would have FastAPI validate it again.
     return Response(result.model_dump_json(), media_type="application/json")

@@ -21,6 +21,8 @@ log = logging.getLogger("trustdesk.risk")
 # A hold's follow-up normally runs within milliseconds of the answer; one still "acting"
 # after this long was lost (the process died in between), not slow.
 RESUME_AFTER = timedelta(minutes=2)
+# Assessments acted on per pass; a full pass means more are waiting.
+FOLLOW_UP_BATCH = 50
 
 
 async def resume_follow_ups(
@@ -31,10 +33,12 @@ async def resume_follow_ups(
     connector: ExchangeConnector | None = None,
     email_sender: v.EmailSender | None = None,
     after: timedelta = RESUME_AFTER,
-    limit: int = 50,
+    limit: int = FOLLOW_UP_BATCH,
 ) -> list[int]:
-    """Act on holds and declines that were answered but never acted on: hold at the
-    exchange, P1 ticket, verification. Each in its own transaction; the ids acted on.
+    """Act on holds and declines answered more than `after` ago and not acted on yet: hold
+    at the exchange, P1 ticket, verification. Each in its own transaction; the ids acted on.
+    With the default `after` this recovers follow-ups that were lost; with 0 it is how a
+    worker runs them all (TRUSTDESK_RISK_FOLLOW_UP=worker).
 
     Idempotent: `act_on_assessment` re-reads the assessment under a row lock and skips one
     already acted on, so several workers (or a late follow-up of the web process) never act
