@@ -35,7 +35,7 @@ from trustdesk.models.risk import (
     VerificationStatus,
 )
 from trustdesk.models.ticket import AuthorType, Channel, Priority
-from trustdesk.risk import cases, repository
+from trustdesk.risk import cases, notices, repository
 from trustdesk.risk import verification as v
 from trustdesk.risk.anomaly import MODEL_VERSION
 from trustdesk.risk.schemas import (
@@ -529,31 +529,21 @@ async def _act(
             # The exchange still receives "hold" in our answer and must hold it itself.
             state = "hold_requested"
             row.detail = {**row.detail, "hold_error": str(exc)[:300]}
-    amount = f"{row.amount.normalize():f} {row.asset}"
-    if held:
-        subject = "Withdrawal paused for a security check"
-        body = (
-            f"We paused your withdrawal of {amount} (reference {row.withdrawal_id}) for a "
-            "security check. Your funds are safe. Please confirm it was you in the app or on "
-            "the web; if it was not you, tell us at once and we will protect your account."
-        )
-    else:
-        subject = "Withdrawal not processed"
-        body = (
-            f"Your withdrawal of {amount} (reference {row.withdrawal_id}) could not be "
-            "processed. Our security team is reviewing your account and will contact you."
-        )
+    # The customer reads this ticket in My tickets: in their language, without any reason.
+    language = customer.language
+    facts = {"amount": f"{row.amount.normalize():f} {row.asset}", "reference": row.withdrawal_id}
+    kind = "hold" if held else "decline"
     ticket = await tickets.create_ticket(
         session,
         customer,
         TicketCreate(
-            subject=subject,
-            body=body,
+            subject=notices.render(f"{kind}_subject", language, facts),
+            body=notices.render(f"{kind}_body", language, facts),
             channel=Channel.api,
             intent="account_compromised",
             tags=["risk-hold" if held else "risk-decline"],
-            # The text above is ours, in English: no need to detect its language each time.
-            language="en",
+            # The text is ours, in a known language: nothing to detect.
+            language=language,
         ),
         now=now,
         actor=None,  # the system opens it: audited as "system"
@@ -626,17 +616,16 @@ async def _ask_to_verify(
         code = v.new_code()
         verification.code_hash = v.code_hash(secret_key, str(verification.id), code)
         to = email or ""
-        message = (
-            f"Your security code is {code}\n\n"
-            f"We paused a withdrawal of {row.amount.normalize():f} {row.asset} from your "
-            f"account. Enter this code in the app or on the web within "
-            f"{settings.code_ttl_minutes} minutes to confirm it was you.\n"
-            "If you did not request this withdrawal, do not share this code with anyone - "
-            'choose "This was not me" instead. Our staff will never ask you for it.'
-        )
+        facts = {
+            "code": code,
+            "amount": f"{row.amount.normalize():f} {row.asset}",
+            "minutes": settings.code_ttl_minutes,
+        }
+        subject = notices.render("code_subject", customer.language, facts)
+        message = notices.render("code_body", customer.language, facts)
 
         async def send() -> None:
-            await email_sender.send(to, "Confirm your withdrawal", message)
+            await email_sender.send(to, subject, message)
 
         after_commit(session, send)
     _internal_note(
