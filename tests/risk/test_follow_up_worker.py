@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.risk.test_holds import build_history, hijack, sandbox_withdrawal
 from trustdesk import worker
-from trustdesk.config import Environment, Settings
+from trustdesk.config import Settings
 from trustdesk.models import Ticket
 from trustdesk.models.exchange import SandboxWithdrawal
 from trustdesk.models.risk import RiskAssessment
@@ -19,13 +19,10 @@ from trustdesk.risk import service
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(
-        env=Environment.test,
-        database_url=database_url,
-        run_sweep_in_process=False,
-        risk_follow_up="worker",
-        risk_follow_up_poll_seconds=0.05,
+def settings(settings: Settings) -> Settings:
+    """The suite's settings, with holds left to the worker."""
+    return settings.model_copy(
+        update={"risk_follow_up": "worker", "risk_follow_up_poll_seconds": 0.05}
     )
 
 
