@@ -438,8 +438,11 @@ def start_profiler(args: argparse.Namespace, pid: int) -> subprocess.Popen[bytes
     """py-spy (installed separately, not a project dependency) on the uvicorn workers."""
     if args.py_spy is None:
         return None
+    # The venv's py-spy when the venv is not activated (python bench/ingest.py from make).
+    beside = Path(sys.executable).parent / "py-spy"
     command = [
-        "py-spy", "record", "--pid", str(pid), "--subprocesses", "--rate", "200",
+        str(beside) if beside.exists() else "py-spy",
+        "record", "--pid", str(pid), "--subprocesses", "--rate", "200",
         "--format", "raw" if args.py_spy.suffix == ".txt" else "flamegraph",
         "--output", str(args.py_spy),
     ]  # fmt: skip
