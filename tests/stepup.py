@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
+from email import message_from_string
+from email.policy import default as default_policy
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -34,9 +36,15 @@ class Inbox:
         self.messages.append(envelope.content.decode())
         return "250 OK"
 
+    def text(self, index: int = -1) -> str:
+        """A message's body, decoded (the customer's language may need quoted-printable)."""
+        message = message_from_string(self.messages[index], policy=default_policy)
+        return str(message.get_body().get_content())  # type: ignore[union-attr]
+
     def code(self) -> str:
-        found = re.search(r"security code is (\d{6})", self.messages[-1])
-        assert found, self.messages[-1]
+        """The code of the last message, in whichever language it was written."""
+        found = re.search(r"\b(\d{6})\b", self.text())
+        assert found, self.text()
         return found.group(1)
 
 

@@ -173,6 +173,8 @@ async def test_the_chat_offers_the_check_and_shows_only_the_outcome(
     bad = await client.post(f"/app/chat/verifications/{vid}/code", data={"code": "x"})
     assert bad.status_code == 422 and "Introduce los 6 a 8 dígitos del código." in bad.text
 
+    # The e-mailed code speaks the customer's language too.
+    assert inbox.text().startswith("Tu código de seguridad es ")
     code = inbox.code()
     wrong = "000000" if code != "000000" else "111111"
     response = await client.post(f"/app/chat/verifications/{vid}/code", data={"code": wrong})
