@@ -47,7 +47,9 @@ async def run_follow_ups_forever(
             acted = await follow_ups_once(maker, settings)
         except Exception:  # noqa: BLE001 - a worker must outlive one bad batch
             log.exception("risk follow-ups failed")
-            acted = []
+            # Most likely the database is unreachable: retry at the sweep's pace, not 4x a second.
+            await asyncio.sleep(settings.sla_sweep_interval_seconds)
+            continue
         if len(acted) < risk.FOLLOW_UP_BATCH:
             await asyncio.sleep(settings.risk_follow_up_poll_seconds)
 
