@@ -37,6 +37,10 @@ class FlowBook:
     high_value: dict[str, Any]
     yes_words: frozenset[str]
     confirm_action: str
+    # Words that make an answer a "no" whatever else it says, and words that confirm the action
+    # itself ("freeze it"); see is_yes.
+    no_words: frozenset[str] = frozenset()
+    confirm_words: frozenset[str] = frozenset()
 
     def flow_for(self, intent: str) -> str:
         return self.intents.get(intent, "fallback")
@@ -88,6 +92,8 @@ def parse_flowbook(data: dict[str, Any]) -> FlowBook:
         high_value=dict(data.get("high_value") or {}),
         yes_words=frozenset(str(w).lower() for w in data.get("yes_words") or []),
         confirm_action=str(data.get("confirm_action", "freeze_account")),
+        no_words=frozenset(str(w).lower() for w in data.get("no_words") or []),
+        confirm_words=frozenset(str(w).lower() for w in data.get("confirm_words") or []),
     )
 
 
@@ -226,7 +232,17 @@ async def run_steps(steps: list[dict[str, Any]], ctx: dict[str, Any], effects: E
 _TXID = re.compile(r"(?<![0-9a-zA-Z])(?:0x)?[0-9a-fA-F]{64}(?![0-9a-zA-Z])")
 _BASE58_TXID = re.compile(r"(?<![0-9a-zA-Z])[1-9A-HJ-NP-Za-km-z]{86,88}(?![0-9a-zA-Z])")
 _WITHDRAWAL_ID = re.compile(r"\b(wd-[0-9a-z][0-9a-z\-]{0,60})\b", re.I)
-_AMOUNT = re.compile(r"(?<![\w.])(\d{1,3}(?:[ ,.]\d{3})+|\d+)(?:[.,](\d+))?\s*([A-Za-z]{2,6})\b")
+# "<number> <ASSET>", with the shorthands customers type: "10k USDT", "5万U", "2,5 BTC",
+# "5000usdt" right after a CJK word ("充了5000USDT"), and "$5,000" (read as USDT: the stakes
+# are the same). A multiplier "k" must touch the number and be followed by a space.
+_NUMBER = r"(\d{1,3}(?:[ ,.]\d{3})+|\d+)(?:[.,](\d+))?"
+_AMOUNT = re.compile(
+    rf"(?<![0-9A-Za-z.,]){_NUMBER}(?:([kK])(?=\s)|\s*([千万萬]))?\s*([A-Za-z]{{1,6}})(?![A-Za-z])"
+)
+_DOLLARS = re.compile(rf"(?:\$|US\$|USD\s?){_NUMBER}(?:([kK])(?![A-Za-z]))?|{_NUMBER}\s?\$")
+_MULTIPLIER = {"k": 1000, "K": 1000, "千": 1000, "万": 10000, "萬": 10000}
+# Chinese-speaking customers call USDT "U" ("转了5000U").
+_UNIT_ALIASES = {"U": "USDT"}
 _CHANNEL = re.compile(
     r"(?:https?://|hxxps?://)\S+"  # URLs
     r"|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"  # e-mail addresses
@@ -265,20 +281,32 @@ def extract_channels(text: str) -> list[str]:
     return out
 
 
+def _decimal(whole: str, frac: str, multiplier: str | None) -> Decimal | None:
+    digits = re.sub(r"[ ,.]", "", whole)
+    try:
+        value = Decimal(f"{digits}.{frac}" if frac else digits)
+    except InvalidOperation:
+        return None
+    return value * _MULTIPLIER[multiplier] if multiplier else value
+
+
 def extract_amount(text: str, assets: set[str]) -> tuple[Decimal, str] | None:
     """The largest "<number> <ASSET>" in the text, e.g. ("5000", "USDT")."""
-    best: tuple[Decimal, str] | None = None
-    for whole, frac, unit in _AMOUNT.findall(text):
-        if unit.upper() not in assets:
+    found: list[tuple[Decimal, str]] = []
+    for whole, frac, kilo, cjk, unit in _AMOUNT.findall(text):
+        asset = _UNIT_ALIASES.get(unit.upper(), unit.upper())
+        if asset not in assets or (len(unit) == 1 and unit.upper() not in _UNIT_ALIASES):
             continue
-        digits = re.sub(r"[ ,.]", "", whole)
-        try:
-            value = Decimal(f"{digits}.{frac}" if frac else digits)
-        except InvalidOperation:
-            continue
-        if best is None or value > best[0]:
-            best = (value, unit.upper())
-    return best
+        value = _decimal(whole, frac, kilo or cjk or None)
+        if value is not None:
+            found.append((value, asset))
+    if "USDT" in assets:
+        for match in _DOLLARS.finditer(text):
+            whole, frac, kilo, whole2, frac2 = match.groups()
+            value = _decimal(whole or whole2, (frac if whole else frac2) or "", kilo or None)
+            if value is not None:
+                found.append((value, "USDT"))
+    return max(found, key=lambda f: f[0]) if found else None
 
 
 def extract_assets(text: str, assets: set[str]) -> list[str]:
@@ -286,10 +314,41 @@ def extract_assets(text: str, assets: set[str]) -> list[str]:
     return list(dict.fromkeys(w.upper() for w in words if w.upper() in assets))
 
 
-def is_yes(text: str, yes_words: frozenset[str]) -> bool:
-    words = re.findall(r"\w+", text.lower())
-    return (
-        0 < len(words) <= 4
-        and any(w in yes_words for w in words)
-        or text.strip().lower() in (yes_words)
-    )
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _has(text: str, words: list[str], term: str) -> bool:
+    # Short words of spaced scripts ("no", "не", "لا") must be whole words ("не" is inside
+    # "мне"); longer ones are stems ("dondurma", "заморо") and CJK/Korean terms ("不要", "아니")
+    # are found inside words.
+    if not _UNSPACED.search(term) and len(term) <= 5 and " " not in term:
+        return term in words
+    return term in text
+
+
+def is_yes(
+    text: str,
+    yes_words: frozenset[str],
+    no_words: frozenset[str] = frozenset(),
+    confirm_words: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether a reply to a yes/no question ("freeze your account now?") says yes.
+
+    Any "no" word wins ("no, please don't": a freeze is never done on an ambiguous answer; the
+    button stays offered). Otherwise a short reply with a yes word ("evet", "はい、お願いします"),
+    or a reply that starts with one or names the action ("yes, freeze it right away",
+    "请冻结") is a yes."""
+    lowered = text.strip().lower()
+    words = re.findall(r"\w+", lowered)
+    if not words or any(_has(lowered, words, w) for w in no_words):
+        return False
+    if lowered in yes_words:
+        return True
+    yes = any(w in yes_words for w in words)
+    if yes and len(words) <= 4:
+        return True
+    if len(words) <= 10 and words[0] in yes_words:
+        return True
+    # "freeze it now" confirms; "what does freezing do?" asks.
+    asking = any(mark in lowered for mark in "?？؟")
+    return not asking and len(words) <= 6 and any(_has(lowered, words, w) for w in confirm_words)

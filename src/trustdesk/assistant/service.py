@@ -610,6 +610,49 @@ def _slots(text: str, registry: ChainRegistry) -> dict[str, Any]:
     return {k: v for k, v in slots.items() if v not in (None, [], "")}
 
 
+# How likely the runner-up intent of a "talk to a person" message must be to name the need.
+STATED_NEED_MIN = 0.1
+# How likely "talk to a person" must be, ranked after a concrete need, to count as asked for:
+# a request for a person is never ignored because the message also says what is wrong.
+ASKS_FOR_PERSON_MIN = 0.25
+# A clause on its own must say "a person, please" this surely.
+CLAUSE_PERSON_MIN = 0.8
+# A security intent next to a withdrawal id wins from this probability on.
+CLEAR_SECURITY_MIN = 0.8
+_CLAUSE = re.compile(r"[,.;:!?\n，。；：！？、]+")
+
+
+def _asks_for_person(ranking: list[tuple[str, float]]) -> bool:
+    return any(name == "talk_to_human" and p >= ASKS_FOR_PERSON_MIN for name, p in ranking)
+
+
+def _about_the_withdrawal(predicted: str, confidence: float, sure: bool) -> bool:
+    """A message naming a withdrawal id is about it, unless it clearly asks something else
+    (a person, or a security case: those keep their own flow)."""
+    if predicted in ("withdrawal_pending", "talk_to_human"):
+        return False
+    return not (sure and predicted in SECURITY_INTENTS and confidence >= CLEAR_SECURITY_MIN)
+
+
+def _clauses(text: str) -> list[str]:
+    """The parts of a message of several clauses (none for a message of one)."""
+    parts = [p.strip() for p in _CLAUSE.split(_REDACTION_MASK.sub(" ", text))]
+    parts = [p for p in parts if len(p) >= 4]
+    return parts[:4] if len(parts) > 1 else []
+
+
+def _says_talk_to_human(prediction: Any) -> bool:
+    return bool(prediction.intent == "talk_to_human" and prediction.confidence >= CLAUSE_PERSON_MIN)
+
+
+def _stated_need(ranking: list[tuple[str, float]]) -> str | None:
+    """The concrete problem a request for a person also states, from the intent ranking."""
+    return next(
+        (name for name, p in ranking[1:] if name not in PLAIN_INTENTS and p >= STATED_NEED_MIN),
+        None,
+    )
+
+
 async def _handoff_view(
     session: AsyncSession, conversation: Conversation, *, now: datetime
 ) -> Handoff:
@@ -1011,6 +1054,7 @@ async def _turn(
     state = dict(conversation.state or {})
     steps: list[dict[str, Any]]
     flow = conversation.flow
+    wants_person = False
     sure = True
     if force_handoff or action is not None:
         name = "talk_to_human" if force_handoff else str(action)
@@ -1025,11 +1069,14 @@ async def _turn(
             _classifier if _classifier is not None else await asyncio.to_thread(get_classifier)
         )
         prediction = classifier.predict(_REDACTION_MASK.sub(" ", clean).strip() or clean)
+        ranking = list(getattr(prediction, "ranking", None) or [])
         confidence = round(float(prediction.confidence), 4)
         predicted = prediction.intent
         sure = prediction.is_sure()
         awaiting = state.get("awaiting")
-        confirming = awaiting == "confirm" and is_yes(clean, book.yes_words)
+        confirming = awaiting == "confirm" and is_yes(
+            clean, book.yes_words, book.no_words, book.confirm_words
+        )
         if awaiting == "txid" and "txid" in slots:
             flow, intent = "deposit_not_credited", conversation.intent or "deposit_not_credited"
         elif awaiting == "channel" and slots.get("channels"):
@@ -1040,6 +1087,9 @@ async def _turn(
             flow, intent = "txid_missing", "deposit_not_credited"
         elif "txid" in slots and (not sure or predicted in ("other", "deposit_not_credited")):
             flow, intent = "deposit_not_credited", "deposit_not_credited"
+        elif "withdrawal_id" in slots and _about_the_withdrawal(predicted, confidence, sure):
+            # "what about WD-1003-1?": the id says what it is about.
+            flow, intent = "withdrawal_pending", "withdrawal_pending"
         elif awaiting == "channel" and not sure:
             flow, intent = "phishing_check", "phishing_check"
         else:
@@ -1052,6 +1102,16 @@ async def _turn(
         if intent == "talk_to_human" and conversation.intent not in PLAIN_INTENTS:
             # The ticket is about what the customer needed, not about wanting a person.
             effects.handoff_intent = conversation.intent
+        elif intent == "talk_to_human":
+            # "My deposit hasn't arrived, get me a human" in one message: the need is the
+            # runner-up of the ranking, and it is what the ticket is triaged and routed by.
+            effects.handoff_intent = _stated_need(ranking)
+        elif intent not in PLAIN_INTENTS and not confirming and not force_handoff:
+            # The need ranked first ("my deposit is missing, I want an agent"): answer it, and
+            # hand off as asked. A request for a person is never lost in a longer message.
+            wants_person = _asks_for_person(ranking) or any(
+                _says_talk_to_human(classifier.predict(part)) for part in _clauses(clean)
+            )
         conversation.intent = intent
         conversation.flow = flow
         state["confidence"] = confidence
@@ -1077,6 +1137,8 @@ async def _turn(
         },
     }
     outcome = await run_steps(steps, flow_ctx, effects)
+    if wants_person and ticket is None:
+        outcome.handoff = True
 
     if flow != "phishing_check":
         # The phishing flow checks the same links itself; elsewhere warn about look-alikes.
