@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from trustdesk.assistant.cli import intents_app
 from trustdesk.assistant.intents import (
     DATA_PATH,
+    ENGLISH_CONFIG,
     LANGUAGES,
     UNSURE_THRESHOLD,
     CryptoIntent,
@@ -153,6 +155,8 @@ def test_manifest_describes_the_model(crypto: IntentClassifier, tmp_path: Path) 
     ):
         assert key in manifest
     assert manifest["feature_config"]["embeddings"] is True
+    # The shipped multilingual model does without the English-only MiniLM encoder.
+    assert manifest["feature_config"]["minilm_encoder"] is None
     assert manifest["metrics"]["n_train"] > 2000
 
 
@@ -274,3 +278,62 @@ def test_cli_rejects_a_csv_without_labels(tmp_path: Path) -> None:
     _write_csv(bad, ["text", "something"], [("hello", "x")])
     result = CliRunner().invoke(intents_app, ["train", "--csv", str(bad)])
     assert result.exit_code != 0
+
+
+def test_wordpiece_tokenizer_matches_minilms_bert_tokenizer() -> None:
+    from trustdesk.assistant.intents import minilm
+
+    tok = minilm.tokenizer()
+    # Ids checked against the model's own tokenizer.json (Hugging Face tokenizers).
+    assert tok.ids("unbelievably tokenization") == [
+        101, 4895, 8671, 2666, 3567, 6321, 19204, 3989, 102
+    ]  # fmt: skip
+    assert tok.ids("I'm still waiting... Café 我的卡") == [
+        101, 1045, 1005, 1049, 2145, 3403, 1012, 1012, 1012, 7668, 1855, 1916, 100, 102
+    ]  # fmt: skip
+    assert tok.ids("Top-up failed: 50€!") == [
+        101, 2327, 1011, 2039, 3478, 1024, 2753, 30102, 999, 102
+    ]  # fmt: skip
+    assert len(tok.ids("word " * 1000)) == minilm.MAX_TOKENS
+
+
+def test_minilm_embeddings_are_unit_vectors_and_batches_match_single_messages() -> None:
+    from trustdesk.assistant.intents import minilm
+
+    texts = ["my card has not arrived yet", "I am still waiting for my card", "change my PIN"]
+    batch = minilm.encode(texts, batch_size=2)
+    assert batch.shape == (3, minilm.DIMENSION)
+    assert np.linalg.norm(batch, axis=1) == pytest.approx(1.0, abs=1e-5)
+    assert batch[0] == pytest.approx(minilm.encode_one(texts[0]), abs=1e-4)
+    # Paraphrases sit closer than unrelated requests.
+    assert batch[0] @ batch[1] > batch[0] @ batch[2] + 0.2
+
+
+def test_model_with_minilm_embeddings_round_trips(tmp_path: Path) -> None:
+    texts = [t for t, _ in SMALL]
+    labels = [label for _, label in SMALL]
+    model = IntentClassifier(dataclasses.replace(ENGLISH_CONFIG, calibration_folds=2))
+    model.fit(texts, labels)
+    assert model.manifest["feature_config"]["minilm_encoder"] is not None
+    emb = model.embed(texts)
+    assert emb.shape == (len(texts), 768)
+    assert model.predict("my deposit is still not there").intent == "deposit"
+    loaded = IntentClassifier.load(model.save(tmp_path / "m"))
+    for text in ["withdrawal pending since yesterday", "hey"]:
+        assert loaded.predict(text).ranking == model.predict(text).ranking
+    # Embeddings computed for another config are refused, not silently misread.
+    with pytest.raises(ValueError, match="embed"):
+        model.scores(texts, embeddings=emb[:, :384])
+
+
+def test_a_model_saved_in_an_older_format_must_be_retrained(
+    crypto: IntentClassifier, tmp_path: Path
+) -> None:
+    import json
+
+    crypto.save(tmp_path / "m")
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    manifest["format_version"] = 2
+    (tmp_path / "m" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelLoadError, match="format"):
+        IntentClassifier.load(tmp_path / "m")

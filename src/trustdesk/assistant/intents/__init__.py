@@ -14,6 +14,7 @@ from trustdesk.assistant.intents.evaluate import (
     read_labelled_csv,
 )
 from trustdesk.assistant.intents.model import (
+    ENGLISH_CONFIG,
     FeatureConfig,
     IntentClassifier,
     IntentPrediction,
@@ -23,6 +24,7 @@ from trustdesk.assistant.intents.taxonomy import LANGUAGES, UNSURE_THRESHOLD, Cr
 
 __all__ = [
     "DATA_PATH",
+    "ENGLISH_CONFIG",
     "LANGUAGES",
     "UNSURE_THRESHOLD",
     "CryptoIntent",
