@@ -37,6 +37,8 @@ SIGNAL_TEXT = {
     "email_changed": "E-mail address changed recently",
     "phone_changed": "Phone number changed recently",
     "new_destination": "Destination address never used by this account",
+    "destination_fanout": "Several never-used destination addresses within a day",
+    "repeat_of_blocked": "Same destination or device as a recently blocked withdrawal",
     "amount_unusual": "Amount far above the account's usual withdrawals",
     "balance_drain": "Withdraws most of the balance",
     "velocity": "Many withdrawals in a short time",
@@ -120,6 +122,11 @@ def validate_rules(rules: Mapping[str, Any]) -> None:
                 raise RuleSetError(f"force[{i}].{key}: a list of known signal codes")
         if not rule.get("all") and not rule.get("any"):
             raise RuleSetError(f"force[{i}]: needs 'all' or 'any'")
+        min_strength = rule.get("min_strength", 0)
+        if min_strength not in (0, 1):
+            raise RuleSetError(
+                f"force[{i}].min_strength: 0 (the signals fired) or 1 (at full strength)"
+            )
 
 
 @dataclass(slots=True)  # not frozen: one per signal per decision (see signals.SeenEvent)
@@ -169,6 +176,8 @@ class Verdict:
             "thresholds": dict(rules["thresholds"]),
             "by_threshold": self.by_threshold.value,
             "forced_by": self.forced_by,
+            # Which edition of the packaged defaults (risk/rules.yaml) a version-1 score used.
+            "revision": rules.get("revision"),
         }
 
 
@@ -182,11 +191,29 @@ def _by_threshold(score: int, thresholds: Mapping[str, Any]) -> RiskDecision:
     return RiskDecision.approve
 
 
+# Loops, not all()/any() over generators: half the cost, on every decision.
+def _all_in(codes: Sequence[str] | None, on: set[str]) -> bool:
+    for code in codes or ():  # noqa: SIM110
+        if code not in on:
+            return False
+    return True
+
+
+def _any_in(codes: Sequence[str] | None, on: set[str]) -> bool:
+    if not codes:
+        return True
+    for code in codes:  # noqa: SIM110
+        if code in on:
+            return True
+    return False
+
+
 def score_signals(signals: Sequence[Signal], rules: Mapping[str, Any]) -> Verdict:
     specs = rules["signals"]
     contributions = []
     points: float = 0  # as sum() starts: no signals score 0 points, not 0.0
     fired = set()
+    full = set()  # at full strength (`min_strength: 1` in a forcing rule)
     for s in signals:
         spec = specs.get(s.code)
         weight = float(spec.get("weight", 0.0)) if spec else 0.0
@@ -194,6 +221,8 @@ def score_signals(signals: Sequence[Signal], rules: Mapping[str, Any]) -> Verdic
         points += contribution
         if s.strength > 0:
             fired.add(s.code)
+            if s.strength >= 1.0:
+                full.add(s.code)
         contributions.append(
             Contribution(s.code, s.value, s.strength, weight, contribution, s.detail)
         )
@@ -201,9 +230,9 @@ def score_signals(signals: Sequence[Signal], rules: Mapping[str, Any]) -> Verdic
     by_threshold = _by_threshold(score, rules["thresholds"])
     decision, forced_by = by_threshold, None
     for rule in rules.get("force", []) or []:
-        needed_all = set(rule.get("all", []) or [])
-        needed_any = set(rule.get("any", []) or [])
-        if needed_all <= fired and (not needed_any or needed_any & fired):
+        # Plain loops over the rule's few codes: building sets per rule per decision costs more.
+        on = full if rule.get("min_strength", 0) >= 1 else fired
+        if _all_in(rule.get("all"), on) and _any_in(rule.get("any"), on):
             forced = RiskDecision(rule["decision"])
             if DECISION_ORDER.index(forced) > DECISION_ORDER.index(decision):
                 decision, forced_by = forced, str(rule.get("name", "force"))

@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -71,6 +72,9 @@ HOLD_REASON = "risk_review"
 # state (the process died in between) is visible and can be acted on again.
 ACTING = "acting"
 FRESH_FACTOR = timedelta(hours=72)
+# How far ahead of our clock the exchange's timestamps may run (clock skew). Anything later is
+# refused: a login "in the future" would, for instance, make every withdrawal look fast.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
 # What we learnt from the exchange about a user we had never seen: kept a few minutes so a
 # burst of first requests asks the exchange once.
 _SEED_TTL_S = 300.0
@@ -171,6 +175,7 @@ async def ingest_event(
     session: AsyncSession, data: EventIn, *, now: datetime
 ) -> tuple[RiskEvent, bool]:
     """Store a streamed event once; a replay of the same event id returns the stored one."""
+    _not_in_future("at", data.at, now=now)
     existing = await repository.event_by_event_id(session, data.event_id)
     if existing is not None:
         if existing.user_id != data.user_id or existing.kind != data.kind.value:
@@ -214,6 +219,11 @@ async def _ingest_recent(
 
 
 # -- scoring ---------------------------------------------------------------------------------
+
+
+def _not_in_future(field: str, at: datetime | None, *, now: datetime) -> None:
+    if at is not None and at > now + MAX_CLOCK_SKEW:
+        raise InvalidInput(f"{field}: {at.isoformat()} is in the future")
 
 
 async def _seed_from_exchange(
@@ -328,6 +338,15 @@ async def _replay(session: AsyncSession, data: WithdrawalIn) -> DecisionRead:
         raise Conflict(f"withdrawal {data.withdrawal_id} is being scored; retry")
     if existing.user_id != data.user_id:
         raise Conflict(f"withdrawal {data.withdrawal_id} was scored for another user")
+    # A retry must be the same withdrawal: an id reused for another amount or address would
+    # otherwise be answered with a decision taken on different facts.
+    if (
+        existing.asset != data.asset
+        or existing.network != data.network
+        or existing.to_address != data.to_address
+        or Decimal(existing.amount) != data.amount
+    ):
+        raise Conflict(f"withdrawal {data.withdrawal_id} was already scored with other content")
     return _read(existing, replayed=True)
 
 
@@ -360,6 +379,9 @@ async def score_withdrawal(
     too), so the history read sees them. A hold or decline acted on at once does its writes
     in the session's transaction (several rows that must land together: the assessment,
     the P1 ticket, the verification); so does everything on SQLite."""
+    _not_in_future("login_at", data.login_at, now=now)
+    for i, event in enumerate(data.recent_events):
+        _not_in_future(f"recent_events[{i}].at", event.at, now=now)
     if data.recent_events:
         await _ingest_recent(session, data.user_id, data.recent_events, now=now)
     active = await active_rules(session, cached=True)

@@ -122,8 +122,13 @@ def distance_km(a: str, b: str) -> float | None:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+_NO_SPEC: Mapping[str, Any] = {}
+
+
 def _p(rules: Mapping[str, Any], code: str, key: str, default: float) -> float:
-    return float(rules.get("signals", {}).get(code, {}).get(key, default))
+    # ~20 calls per decision: no throwaway `{}` defaults, no float() of a float.
+    value = rules.get("signals", _NO_SPEC).get(code, _NO_SPEC).get(key, default)
+    return value if type(value) is float else float(value)
 
 
 def _ramp(x: float, start: float, full: float) -> float:
@@ -140,8 +145,39 @@ def _sightings(history: UserHistory) -> list[Sighting]:
     rows: list[Sighting] = [
         (e.at, e.device_id, e.ip, e.asn, e.country) for e in history.events if e.kind in LOGIN_KINDS
     ]
-    rows += [(w.at, w.device_id, w.ip, w.asn, w.country) for w in history.withdrawals]
+    # A blocked withdrawal (held and never released, declined) vouches for nothing: the
+    # device it came from must not become "known" by having been stopped once.
+    rows += [
+        (w.at, w.device_id, w.ip, w.asn, w.country) for w in history.withdrawals if w.completed
+    ]
     return rows
+
+
+def _tainted(
+    blocked: Sequence[PastWithdrawal], sightings: Sequence[Sighting], window: timedelta
+) -> tuple[set[Any], ...]:
+    """Devices, IPs, ASNs and countries first seen shortly (`window`) before a blocked
+    withdrawal: the attacker's, whose logins would otherwise make them "known" a day later.
+
+    Empty, and nearly free, for the usual history without a blocked withdrawal."""
+    out: tuple[set[Any], ...] = (set(), set(), set(), set())
+    if not blocked:
+        return out
+    first: tuple[dict[Any, datetime], ...] = ({}, {}, {}, {})
+    for w in blocked:
+        for i, value in enumerate((w.device_id, w.ip, w.asn, w.country)):
+            if value is not None and (value not in first[i] or w.at < first[i][value]):
+                first[i][value] = w.at
+    for at, *values in sightings:
+        for i, value in enumerate(values):
+            seen = first[i].get(value)
+            if seen is not None and at < seen:
+                first[i][value] = at
+    for w in blocked:
+        for i, value in enumerate((w.device_id, w.ip, w.asn, w.country)):
+            if value is not None and first[i][value] >= w.at - window:
+                out[i].add(value)
+    return out
 
 
 def compute_signals(
@@ -151,7 +187,9 @@ def compute_signals(
 
     Runs on every withdrawal request: each history list is walked as few times as it can be
     (the sightings once for all four novelty signals, the events once for every change)."""
-    established = now - timedelta(hours=float(rules.get("established_hours", 24)))
+    window = timedelta(hours=float(rules.get("established_hours", 24)))
+    established = now - window
+    pass_ = _walk_withdrawals(facts, history, rules, now=now, established=established)
     sightings = _sightings(history)
     baseline = [s for s in sightings if s[0] <= established]
     has_baseline = bool(baseline)
@@ -159,6 +197,7 @@ def compute_signals(
     country = facts.country.upper() if facts.country else None
     current = (facts.device_id, facts.ip, facts.asn, country)
     codes = ("new_device", "new_ip", "new_asn", "new_country")
+    tainted: tuple[set[Any], ...] = (set(), set(), set(), set())
     if has_baseline:
         known: tuple[set[Any], ...] = (set(), set(), set(), set())
         for _, device, ip, asn, seen_country in baseline:
@@ -166,11 +205,15 @@ def compute_signals(
             known[1].add(ip)
             known[2].add(asn)
             known[3].add(seen_country)
-        for code, value, seen in zip(codes, current, known, strict=True):
+        tainted = _tainted(pass_.blocked, sightings, window)
+        for code, value, seen, bad in zip(codes, current, known, tainted, strict=True):
             if value is None:
                 out.append(Signal(code, 0.0, value, {"baseline": True}))
                 continue
             seen.discard(None)
+            if value in bad:
+                out.append(Signal(code, 1.0, value, {"known": len(seen), "tainted": True}))
+                continue
             out.append(Signal(code, 0.0 if value in seen else 1.0, value, {"known": len(seen)}))
     else:
         out.extend(
@@ -187,14 +230,15 @@ def compute_signals(
     )
     out.append(_impossible_travel(facts, sightings, rules, now=now))
     out.extend(_credential_changes(history, rules, now=now))
-    out.append(_new_destination(facts, history))
-    out.append(_amount_unusual(facts, history, rules))
-    out.append(_balance_drain(facts, rules))
+    out.extend(_destinations(facts, pass_, rules))
+    out.append(_repeat_of_blocked(facts, pass_.blocked, tainted[0], rules, now=now))
+    out.append(_amount_unusual(facts, pass_, rules))
+    out.append(_balance_drain(facts, pass_.taken, rules))
     out.append(_velocity(history, rules, now=now))
     out.append(_fast_after_login(facts, history, rules, now=now))
     out.append(_failed_2fa(history, rules, now=now))
     out.append(_lookalike(history, rules, now=now))
-    out.append(_anomaly(facts, history, rules, now=now))
+    out.append(_anomaly(facts, pass_, rules, now=now))
     out.append(
         Signal("account_under_review", 1.0 if history.under_review else 0.0, history.under_review)
     )
@@ -270,38 +314,146 @@ def _address_key(address: str) -> str:
     return address.lower() if address.lower().startswith("0x") else address
 
 
-def _new_destination(facts: WithdrawalFacts, history: UserHistory) -> Signal:
+@dataclass(slots=True)
+class _Walk:
+    """What one pass over the past withdrawals gives the destination, repeat, amount, drain
+    and anomaly signals (one walk instead of one each: this runs on every decision)."""
+
+    old: set[str]  # destinations of completed withdrawals before the baseline window
+    recent: set[str]  # destinations of the fan-out window, any outcome
+    taken: float  # completed, same asset, within the drain window
+    blocked: list[PastWithdrawal]  # held and never released, or declined
+    # The columns of `WithdrawalPoint.of` for each completed withdrawal of the same asset
+    # (the amount and anomaly signals' sample), and whether an amount was not positive.
+    log_amounts: list[float]
+    hours: list[float]
+    shares: list[float]
+    nonpositive: bool
+
+
+def _walk_withdrawals(
+    facts: WithdrawalFacts,
+    history: UserHistory,
+    rules: Mapping[str, Any],
+    *,
+    now: datetime,
+    established: datetime,
+) -> _Walk:
+    fan_since = now - timedelta(hours=_p(rules, "destination_fanout", "window_hours", 24))
+    drain_since = now - timedelta(hours=_p(rules, "balance_drain", "window_hours", 24))
+    asset = facts.asset
+    old: set[str] = set()
+    recent: set[str] = set()
+    blocked: list[PastWithdrawal] = []
+    log_amounts: list[float] = []
+    hours: list[float] = []
+    shares: list[float] = []
+    nonpositive = False
+    taken = 0.0
+    log1p = math.log1p
+    for w in history.withdrawals:
+        at = w.at
+        if w.completed:
+            if at <= established:
+                old.add(w.to_address)
+            if w.asset == asset:
+                amount = w.amount
+                if amount > 0:
+                    log_amounts.append(log1p(amount))
+                else:
+                    nonpositive = True
+                    log_amounts.append(0.0)
+                hours.append(at.hour + at.minute / 60)
+                balance = w.balance_before
+                if balance is not None and balance > 0:
+                    shares.append(min(1.0, amount / balance))
+                if drain_since <= at <= now:
+                    taken += amount
+        else:
+            blocked.append(w)
+        if fan_since <= at <= now:
+            recent.add(w.to_address)
+    return _Walk(old, recent, taken, blocked, log_amounts, hours, shares, nonpositive)
+
+
+def _destinations(
+    facts: WithdrawalFacts, walk: _Walk, rules: Mapping[str, Any]
+) -> tuple[Signal, Signal]:
+    """`new_destination`: the address was never used by a completed withdrawal before the
+    baseline window (an address first used minutes ago, e.g. by an attacker's small test
+    withdrawal, is still new); `destination_fanout`: how many such new addresses the last
+    `window_hours` sent to, this one included (the "salami": many small withdrawals to many
+    fresh addresses)."""
     # Most users send to the same few addresses: normalise each distinct one once.
-    used = {_address_key(a) for a in {w.to_address for w in history.withdrawals if w.completed}}
-    is_new = _address_key(facts.to_address) not in used
-    return Signal(
-        "new_destination", 1.0 if is_new else 0.0, is_new, {"known_destinations": len(used)}
+    used = {_address_key(a) for a in walk.old}
+    key = _address_key(facts.to_address)
+    is_new = key not in used
+    fresh = {_address_key(a) for a in walk.recent} - used if walk.recent else set()
+    if is_new:
+        fresh.add(key)
+    strength = _ramp(
+        len(fresh),
+        _p(rules, "destination_fanout", "count_start", 2),
+        _p(rules, "destination_fanout", "count_full", 4),
+    )
+    return (
+        Signal(
+            "new_destination", 1.0 if is_new else 0.0, is_new, {"known_destinations": len(used)}
+        ),
+        Signal("destination_fanout", strength, len(fresh)),
     )
 
 
-def robust_z(value: float, sample: Sequence[float]) -> tuple[float, float]:
-    """Robust z-score (median / MAD) and empirical percentile of `value` in `sample`."""
+def _repeat_of_blocked(
+    facts: WithdrawalFacts,
+    blocked: Sequence[PastWithdrawal],
+    tainted_devices: set[Any],
+    rules: Mapping[str, Any],
+    *,
+    now: datetime,
+) -> Signal:
+    """The same destination, or a device first seen just before it, as a withdrawal we
+    blocked (held and never released, or declined) in the last days: the attacker coming back
+    after waiting out the baseline window, or a retry around an unanswered hold."""
+    if not blocked:
+        return Signal("repeat_of_blocked", 0.0, None)
+    since = now - timedelta(days=_p(rules, "repeat_of_blocked", "window_days", 7))
+    key = _address_key(facts.to_address)
+    for w in blocked:
+        if not since <= w.at <= now:
+            continue
+        if _address_key(w.to_address) == key:
+            return Signal("repeat_of_blocked", 1.0, "destination", {"blocked_at": w.at.isoformat()})
+        if facts.device_id is not None and facts.device_id in tainted_devices:
+            return Signal("repeat_of_blocked", 1.0, "device", {"blocked_at": w.at.isoformat()})
+    return Signal("repeat_of_blocked", 0.0, None)
+
+
+def robust_z(value: float, sample: Sequence[float], *, floor: float = 0.1) -> tuple[float, float]:
+    """Robust z-score (median / MAD) and empirical percentile of `value` in `sample`.
+
+    `floor` bounds the spread from below (log space: 0.1 ≈ a 10% spread): a user whose amounts
+    barely vary is not flagged for withdrawing a little more than usual."""
     ordered = sorted(sample)
     n = len(ordered)
     median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
     mad = sorted(abs(x - median) for x in ordered)[n // 2]
-    scale = max(1.4826 * mad, 0.1)  # log space: 0.1 ≈ a 10% spread, avoids dividing by zero
+    scale = max(1.4826 * mad, floor, 1e-9)
     percentile = sum(1 for x in ordered if x <= value) / n
     return (value - median) / scale, percentile
 
 
-def _amount_unusual(
-    facts: WithdrawalFacts, history: UserHistory, rules: Mapping[str, Any]
-) -> Signal:
+def _amount_unusual(facts: WithdrawalFacts, walk: _Walk, rules: Mapping[str, Any]) -> Signal:
     min_history = int(_p(rules, "amount_unusual", "min_history", 3))
-    past = [
-        math.log1p(w.amount)
-        for w in history.withdrawals
-        if w.asset == facts.asset and w.amount > 0 and w.completed
-    ]
+    # Past amounts that were not positive say nothing of the usual amount: left out.
+    past = [a for a in walk.log_amounts if a > 0] if walk.nonpositive else walk.log_amounts
     if len(past) < min_history:
         return Signal("amount_unusual", 0.0, None, {"history": len(past)})
-    z, percentile = robust_z(math.log1p(float(facts.amount)), past)
+    z, percentile = robust_z(
+        math.log1p(float(facts.amount)),
+        past,
+        floor=_p(rules, "amount_unusual", "min_log_spread", 0.1),
+    )
     strength = _ramp(
         z, _p(rules, "amount_unusual", "z_start", 1.5), _p(rules, "amount_unusual", "z_full", 3.0)
     )
@@ -313,16 +465,23 @@ def _amount_unusual(
     )
 
 
-def _balance_drain(facts: WithdrawalFacts, rules: Mapping[str, Any]) -> Signal:
-    if facts.balance_before <= 0:
+def _balance_drain(facts: WithdrawalFacts, taken: float, rules: Mapping[str, Any]) -> Signal:
+    # Cumulative over the window (`taken`: completed, same asset): ten withdrawals of 9% each
+    # drain the account as surely as one of 90%. `balance_before` already lacks them.
+    amount, balance = float(facts.amount), float(facts.balance_before)
+    if balance <= 0:
         share = 1.0
+    elif taken > 0:
+        share = min(1.0, (amount + taken) / (balance + taken))
     else:
-        share = float(min(Decimal(1), facts.amount / facts.balance_before))
+        share = min(1.0, amount / balance)
     strength = _ramp(
         share,
         _p(rules, "balance_drain", "share_start", 0.5),
         _p(rules, "balance_drain", "share_full", 0.9),
     )
+    if taken:
+        return Signal("balance_drain", strength, round(share, 4), {"window_taken": round(taken, 8)})
     return Signal("balance_drain", strength, round(share, 4))
 
 
@@ -371,19 +530,13 @@ def _lookalike(history: UserHistory, rules: Mapping[str, Any], *, now: datetime)
 
 
 def _anomaly(
-    facts: WithdrawalFacts, history: UserHistory, rules: Mapping[str, Any], *, now: datetime
+    facts: WithdrawalFacts, walk: _Walk, rules: Mapping[str, Any], *, now: datetime
 ) -> Signal:
     min_history = int(_p(rules, "anomaly", "min_history", 5))
     # The columns of `WithdrawalPoint.of` for each past withdrawal, without an object each.
-    log_amounts, hours, shares = [], [], []
-    for w in history.withdrawals:
-        if w.asset == facts.asset and w.completed:
-            log_amounts.append(math.log1p(max(0.0, w.amount)))
-            hours.append(w.at.hour + w.at.minute / 60)
-            balance = w.balance_before
-            if balance is not None and balance > 0:
-                shares.append(min(1.0, w.amount / balance))
-    model = AnomalyModel.fit_columns(log_amounts, hours, shares, min_history=min_history)
+    model = AnomalyModel.fit_columns(
+        walk.log_amounts, walk.hours, walk.shares, min_history=min_history
+    )
     point = WithdrawalPoint.of(now, float(facts.amount), float(facts.balance_before))
     result = model.score(point)
     return Signal("anomaly", result.score, round(result.score, 4), result.detail)
