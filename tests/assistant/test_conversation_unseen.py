@@ -353,7 +353,8 @@ async def test_portuguese_unsupported_token_offers_recovery(client, customer_tok
         await start(
             client,
             token,
-            f"mandei SHIB pro meu endereço ETH da corretora e não caiu nada, hash {txid(1009, True)}",
+            "mandei SHIB pro meu endereço ETH da corretora e não caiu nada, "
+            f"hash {txid(1009, True)}",
         )
     )["reply"]
     in_language(reply, "pt-BR")
@@ -370,7 +371,8 @@ async def test_indonesian_slang_transfer_to_a_foreign_address(client, customer_t
         await start(
             client,
             token,
-            f"min udah tf usdt dari kemarin tapi ga masuk2 ke akun, ini txid nya {txid(1016, True)}",
+            "min udah tf usdt dari kemarin tapi ga masuk2 ke akun, "
+            f"ini txid nya {txid(1016, True)}",
         )
     )["reply"]
     in_language(reply, "id")
@@ -528,6 +530,59 @@ async def test_no_txid_after_being_asked_in_turkish_keeps_the_question_and_offer
     offered_a_person(reply)
 
 
+async def test_a_short_follow_up_question_stays_on_the_deposit(client, customer_token, sandbox):
+    token = customer_token("u-1001")
+    conv = await start(client, token, "hi my usdt deposit is missing")
+    assert lookups(conv["reply"]) == {"deposit": "pending_confirmations"}
+    reply = await say(client, token, conv["id"], "how long will it take?")
+    in_language(reply, "en")
+    assert reply["intent"] == "deposit_not_credited"
+    assert lookups(reply) == {"deposit": "pending_confirmations"}
+    assert reply["facts"]["eta_minutes"] >= 1
+    asks_nothing(reply)
+
+
+async def test_turkish_maintenance_follow_up_stays_on_the_deposit(client, customer_token, sandbox):
+    token = customer_token("u-1013")
+    conv = await start(client, token, "TON yatırdım gelmedi")
+    assert lookups(conv["reply"]) == {"deposit": "network_maintenance"}
+    reply = await say(client, token, conv["id"], "bakım ne zaman biter peki?")
+    in_language(reply, "tr")
+    assert reply["intent"] == "deposit_not_credited"
+    assert says(reply, "dep_maintenance")
+    asks_nothing(reply)
+
+
+async def test_a_bare_txid_after_an_unclear_start_traces_the_deposit(
+    client, customer_token, sandbox
+):
+    token = customer_token("u-1016")
+    conv = await start(client, token, "hello")
+    reply = await say(client, token, conv["id"], txid(1016, evm=True))
+    in_language(reply, "en")
+    assert reply["intent"] == "deposit_not_credited"
+    assert lookups(reply) == {"deposit": "not_found"}
+
+
+async def test_indonesian_password_mask_does_not_turn_the_reply_english(
+    client, customer_token, sandbox
+):
+    token = customer_token("u-1005", lang="en")
+    reply = (await start(client, token, "kata sandi saya Rahasia99 tapi gak bisa login"))["reply"]
+    in_language(reply, "id")
+    assert "password" in reply["redactions"] and says(reply, "secret_warning")
+    assert "Rahasia99" not in str(reply)
+
+
+async def test_chinese_private_key_is_masked_and_warned_in_chinese(client, customer_token, sandbox):
+    token = customer_token("u-1005", lang="en")
+    key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+    reply = (await start(client, token, f"我的私钥是 {key} 帮我找回币"))["reply"]
+    in_language(reply, "zh-CN")
+    assert "private_key" in reply["redactions"] and says(reply, "secret_warning")
+    assert key not in str(reply)
+
+
 # -- withdrawals -------------------------------------------------------------------------------
 
 
@@ -632,7 +687,8 @@ async def test_portuguese_desperate_customer_is_offered_a_person(client, custome
         await start(
             client,
             token,
-            "estou desesperado, meu saque de USDT sumiu e não sei o que fazer, preciso desse dinheiro",
+            "estou desesperado, meu saque de USDT sumiu e não sei o que fazer, "
+            "preciso desse dinheiro",
         )
     )["reply"]
     in_language(reply, "pt-BR")

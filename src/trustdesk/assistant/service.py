@@ -109,6 +109,19 @@ DEPOSIT_INTENTS = {"deposit_not_credited", "wrong_network", "missing_memo"}
 # Deposit verdicts the "start recovery" button is offered for.
 RECOVERABLE = frozenset({"wrong_network", "missing_memo", "wrong_memo", "unsupported_token"})
 PLAIN_INTENTS = {None, "greeting", "thanks_goodbye", "talk_to_human", "other"}
+# Intents a message with a txid keeps; any other (even "thanks") traces the deposit.
+TXID_ELSEWHERE = frozenset(
+    {"withdrawal_pending", "phishing_check", "account_compromised", "talk_to_human", "p2p_dispute"}
+)
+# A short question right after an answer ("how long will it take?") continues that topic unless
+# it clearly names another: these intents are the model's guesses for such generic questions.
+GENERIC_INTENTS = frozenset({"trading_question", "other", "card_or_fiat_payment", "api_trouble"})
+CONTINUED_INTENTS = frozenset(
+    {"deposit_not_credited", "wrong_network", "missing_memo", "withdrawal_pending", "kyc_status"}
+)
+# Below this a different concrete intent for a short follow-up is a guess, not a new topic.
+NEW_TOPIC_MIN = 0.6
+FOLLOW_UP_MAX_CHARS = 60
 
 
 class ConversationNotFound(NotFound):
@@ -634,6 +647,24 @@ def _about_the_withdrawal(predicted: str, confidence: float, sure: bool) -> bool
     return not (sure and predicted in SECURITY_INTENTS and confidence >= CLEAR_SECURITY_MIN)
 
 
+def _follow_up(
+    previous: str | None,
+    predicted: str,
+    confidence: float,
+    sure: bool,
+    slots: dict[str, Any],
+    text: str,
+) -> bool:
+    """Whether a short message continues the conversation's topic rather than opening one."""
+    if previous not in CONTINUED_INTENTS or predicted == previous:
+        return False
+    if len(text) > FOLLOW_UP_MAX_CHARS or {"txid", "withdrawal_id", "channels"} & set(slots):
+        return False
+    if not sure or predicted in GENERIC_INTENTS:
+        return True
+    return predicted in CONTINUED_INTENTS and confidence < NEW_TOPIC_MIN
+
+
 def _clauses(text: str) -> list[str]:
     """The parts of a message of several clauses (none for a message of one)."""
     parts = [p.strip() for p in _CLAUSE.split(_REDACTION_MASK.sub(" ", text))]
@@ -991,7 +1022,10 @@ async def _turn(
         redacted = redact_secrets(text)
         clean = redacted.text
         redactions = [str(k) for k in redacted.redactions]
-        guess = detect_language(clean, hint=conversation.language or customer.language)
+        # Our masks ("[redacted: password]") are English: they must not make a message English.
+        guess = detect_language(
+            _REDACTION_MASK.sub(" ", clean), hint=conversation.language or customer.language
+        )
         if guess.code and not guess.from_hint:
             language = conversation.language = guess.code
         masked = False
@@ -1085,13 +1119,20 @@ async def _turn(
             intent = conversation.intent
         elif awaiting == "txid" and (not sure or predicted in DEPOSIT_INTENTS | {"other"}):
             flow, intent = "txid_missing", "deposit_not_credited"
-        elif "txid" in slots and (not sure or predicted in ("other", "deposit_not_credited")):
-            flow, intent = "deposit_not_credited", "deposit_not_credited"
+        elif "txid" in slots and (not sure or predicted not in TXID_ELSEWHERE):
+            # A transaction id is a deposit to trace, unless the message is clearly about
+            # something else that takes one (a withdrawal, a scam, a person).
+            flow = "deposit_not_credited"
+            intent = predicted if sure and predicted in DEPOSIT_INTENTS else "deposit_not_credited"
         elif "withdrawal_id" in slots and _about_the_withdrawal(predicted, confidence, sure):
             # "what about WD-1003-1?": the id says what it is about.
             flow, intent = "withdrawal_pending", "withdrawal_pending"
         elif awaiting == "channel" and not sure:
             flow, intent = "phishing_check", "phishing_check"
+        elif _follow_up(conversation.intent, predicted, confidence, sure, slots, clean):
+            # "how long will it take?" after a deposit answer: the same look-up answers it.
+            intent = conversation.intent
+            flow = book.flow_for(str(intent))
         else:
             intent = predicted if sure else "other"
             flow = book.flow_for(intent)
