@@ -504,6 +504,40 @@ async def test_held_attacker_coming_back_days_later_is_held_again(client, clock)
     assert {"new_device", "repeat_of_blocked"} <= codes(d)
 
 
+async def test_a_hold_on_the_usual_address_does_not_taint_it_for_the_owner(client, clock):
+    """An attacker from Lagos sends to the customer's own savings address (held); two hours
+    later the customer's usual withdrawal there from home is approved as ever."""
+    await build_life(client, clock)
+    lagos = {"device_id": "dev-ng", "ip": "102.89.3.3", "country": "NG", "asn": 29465}
+    held = await withdraw(
+        client,
+        "w-taint-1",
+        to=SAVINGS,
+        where=lagos,
+        events=[recent("tn-1", "login", where=LAPTOP, minutes=40)],
+    )
+    assert held["decision"] in HELD, held
+    clock.now = START + timedelta(hours=2)
+    r = await client.post(
+        WITHDRAWALS,
+        json={
+            "withdrawal_id": "w-taint-2",
+            "user_id": USER,
+            "asset": "USDT",
+            "network": "TRC20",
+            "amount": "300",
+            "to_address": SAVINGS,
+            "balance_before": BALANCE,
+            "login_at": (clock.now - timedelta(minutes=30)).isoformat(),
+            **LAPTOP,
+        },
+        headers=EXCHANGE,
+    )
+    d = r.json()
+    assert d["decision"] == "approve", d
+    assert "repeat_of_blocked" not in codes(d)
+
+
 # -- legitimate edge cases: never held ------------------------------------------------------
 
 

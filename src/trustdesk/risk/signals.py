@@ -230,8 +230,13 @@ def compute_signals(
     )
     out.append(_impossible_travel(facts, sightings, rules, now=now))
     out.extend(_credential_changes(history, rules, now=now))
-    out.extend(_destinations(facts, pass_, rules))
-    out.append(_repeat_of_blocked(facts, pass_.blocked, tainted[0], rules, now=now))
+    destination = _destinations(facts, pass_, rules)
+    out.extend(destination)
+    out.append(
+        _repeat_of_blocked(
+            facts, pass_.blocked, tainted[0], rules, now=now, new_address=bool(destination[0].value)
+        )
+    )
     out.append(_amount_unusual(facts, pass_, rules))
     out.append(_balance_drain(facts, pass_.taken, rules))
     out.append(_velocity(history, rules, now=now))
@@ -411,10 +416,12 @@ def _repeat_of_blocked(
     rules: Mapping[str, Any],
     *,
     now: datetime,
+    new_address: bool,
 ) -> Signal:
-    """The same destination, or a device first seen just before it, as a withdrawal we
+    """The same new destination, or a device first seen just before it, as a withdrawal we
     blocked (held and never released, or declined) in the last days: the attacker coming back
-    after waiting out the baseline window, or a retry around an unanswered hold."""
+    after waiting out the baseline window, or a retry around an unanswered hold. (A hold of a
+    withdrawal to one of the account's own established addresses taints nothing.)"""
     if not blocked:
         return Signal("repeat_of_blocked", 0.0, None)
     since = now - timedelta(days=_p(rules, "repeat_of_blocked", "window_days", 7))
@@ -422,7 +429,7 @@ def _repeat_of_blocked(
     for w in blocked:
         if not since <= w.at <= now:
             continue
-        if _address_key(w.to_address) == key:
+        if new_address and _address_key(w.to_address) == key:
             return Signal("repeat_of_blocked", 1.0, "destination", {"blocked_at": w.at.isoformat()})
         if facts.device_id is not None and facts.device_id in tainted_devices:
             return Signal("repeat_of_blocked", 1.0, "device", {"blocked_at": w.at.isoformat()})
