@@ -746,6 +746,29 @@ async def test_portuguese_frozen_account(client, customer_token, sandbox):
     asks_nothing(reply)
 
 
+async def test_german_angry_about_a_frozen_account(client, customer_token, sandbox):
+    token = customer_token("u-1008")
+    reply = (await start(client, token, "Konto eingefroren?? Ich brauche SOFORT mein Geld!!!"))[
+        "reply"
+    ]
+    in_language(reply, "de")
+    assert reply["intent"] in ("account_locked", "account_compromised")
+    assert lookups(reply) == {"account": "frozen"}
+    assert says(reply, "acct_frozen")
+    offered_a_person(reply)
+    asks_nothing(reply)
+
+
+async def test_german_follow_up_stays_on_the_deposit(client, customer_token, sandbox):
+    token = customer_token("u-1001")
+    conv = await start(client, token, "ich habe USDT eingezahlt aber sehe nichts")
+    assert lookups(conv["reply"]) == {"deposit": "pending_confirmations"}
+    reply = await say(client, token, conv["id"], "und wie lange dauert das noch?")
+    in_language(reply, "de")
+    assert reply["intent"] == "deposit_not_credited"
+    assert lookups(reply) == {"deposit": "pending_confirmations"}
+
+
 async def test_indonesian_locked_after_failed_logins(client, customer_token, sandbox):
     token = customer_token("u-2104")
     reply = (
@@ -995,6 +1018,27 @@ async def test_indonesian_fake_support_chat_asks_for_the_contact_then_checks_it(
     assert second["intent"] == "phishing_check"
     assert second["facts"]["channels"][0]["verdict"] == "unknown"
     assert says(second, "phishing_unknown")
+    # Someone posing as us on an unknown number: the freeze and a person are at hand.
+    assert "freeze_account" in buttons(second)
+    offered_a_person(second)
+
+
+async def test_a_caller_posing_as_security_asking_to_move_funds(client, customer_token, sandbox):
+    token = customer_token("u-1015")
+    reply = (
+        await start(
+            client,
+            token,
+            "got a call from +1 202 555 0143, guy says he's trustdesk security and wants me to "
+            "move my coins to a safe wallet",
+        )
+    )["reply"]
+    in_language(reply, "en")
+    assert reply["intent"] == "phishing_check"
+    assert reply["facts"]["channels"][0]["verdict"] == "unknown"
+    assert says(reply, "phishing_if_used")
+    assert "freeze_account" in buttons(reply)
+    offered_a_person(reply)
 
 
 # -- fees --------------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ CONTINUED_INTENTS = frozenset(
     {"deposit_not_credited", "wrong_network", "missing_memo", "withdrawal_pending", "kyc_status"}
 )
 # Below this a different concrete intent for a short follow-up is a guess, not a new topic.
-NEW_TOPIC_MIN = 0.6
+NEW_TOPIC_MIN = 0.75
 FOLLOW_UP_MAX_CHARS = 60
 
 
