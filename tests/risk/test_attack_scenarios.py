@@ -52,9 +52,12 @@ async def post_event(client, user: str, kind: str, at: datetime, eid: str, **whe
     assert r.status_code == 201, r.text
 
 
-async def build_life(client, clock, user: str = USER, *, weeks: int = 10) -> None:
+async def build_life(
+    client, clock, user: str = USER, *, weeks: int = 10, every_days: int = 7
+) -> None:
     """`weeks` of an ordinary customer, ending at START: logins every other day from the
-    laptop or the phone, a weekly withdrawal of 250-400 USDT around midday to an own address."""
+    laptop or the phone, a withdrawal of 250-400 USDT around midday to an own address every
+    `every_days` (weekly by default)."""
     days = weeks * 7
     for d in range(days, 0, -1):
         day = START - timedelta(days=d)
@@ -63,8 +66,8 @@ async def build_life(client, clock, user: str = USER, *, weeks: int = 10) -> Non
             at = day - timedelta(hours=5 - d % 3)
             clock.now = at + timedelta(seconds=2)  # the exchange streams it as it happens
             await post_event(client, user, "login", at, f"{user}-login-{d}", **where)
-        if d % 7 == 0:
-            k = d // 7
+        if d % every_days == 0:
+            k = d // every_days
             at = day - timedelta(hours=k % 4, minutes=7 * k)
             login_at = at - timedelta(minutes=25)
             clock.now = login_at + timedelta(seconds=2)
@@ -548,6 +551,13 @@ async def test_long_time_users_usual_withdrawal_to_a_known_address_is_approved(c
     assert d["customer_message"] == ""
     cold = await withdraw(client, "w-usual-cold", amount="320", to=COLD, where=PHONE)
     assert cold["decision"] == "approve", cold
+
+
+async def test_monthly_customers_usual_withdrawal_is_approved(client, clock):
+    """Once a month for half a year: only two withdrawals fall in the scoring window."""
+    await build_life(client, clock, "u-monthly", weeks=26, every_days=30)
+    d = await withdraw(client, "w-monthly", user="u-monthly", amount="320", to=SAVINGS)
+    assert d["decision"] == "approve", d
 
 
 async def test_usual_withdrawal_seconds_after_login_on_the_known_laptop_is_not_held(client, clock):
