@@ -305,6 +305,19 @@ async def test_credential_stuffing_failed_2fa_then_success_then_withdrawal_is_he
     assert {"failed_2fa", "new_device", "new_destination"} <= codes(d)
 
 
+async def test_new_device_on_a_new_network_to_a_new_address_is_held(client, clock):
+    """No security change, no failed code, an ordinary amount half an hour after login: a
+    device and a network provider the account never used, sending to an address it never
+    used, is the takeover itself."""
+    await build_life(client, clock)
+    # The same device and network sending to the customer's own address only asks to confirm.
+    own = await withdraw(client, "w-ato-own", amount="300", to=SAVINGS, where=ATTACKER)
+    assert own["decision"] == "step_up", own
+    d = await withdraw(client, "w-ato", amount="300", to=NEW_ADDR, where=ATTACKER)
+    assert d["decision"] in HELD, d
+    assert {"new_device", "new_asn", "new_destination"} <= codes(d)
+
+
 async def test_credential_stuffing_from_the_customers_own_provider_is_held(client, clock):
     """A residential proxy on the customer's own ISP: only the device and the IP are new."""
     await build_life(client, clock)
