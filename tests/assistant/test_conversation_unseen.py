@@ -901,8 +901,13 @@ async def test_no_please_dont_never_freezes_and_the_button_stays(
     assert first["asks"] == "confirm"
     # "please" is a yes word, "no" wins: a freeze is never done on an ambiguous answer.
     reply = await say(client, token, conv["id"], "no, please don't")
+    in_language(reply, "en")
     assert "account_frozen" not in kinds(reply)
-    assert reply["handoff"]["state"] != "queued"
+    assert says(reply, "freeze_declined")
+    # The "no" may mean "no, that wasn't me": the freeze and a person stay at hand.
+    assert "freeze_account" in buttons(reply)
+    offered_a_person(reply)
+    assert reply["asks"] is None
     async with maker() as session:
         account = (
             await session.execute(select(SandboxAccount).where(SandboxAccount.user_id == "u-1010"))
@@ -1205,6 +1210,31 @@ async def test_a_balance_question_is_never_met_with_a_freeze_offer(client, custo
     assert reply["intent"] not in ("account_compromised", "phishing_check")
     assert "freeze_account" not in buttons(reply)
     assert "account_frozen" not in kinds(reply)
+
+
+async def test_turkish_still_waiting_in_the_queue_is_told_the_queue_not_a_new_topic(
+    client, customer_token, sandbox
+):
+    token = customer_token("u-1001")
+    conv = await start(client, token, "USDT yatırdım hesapta yok")
+    queued_reply = await say(client, token, conv["id"], "canlı desteğe bağlar mısın")
+    queued(queued_reply)
+    reply = await say(client, token, conv["id"], "hala bekliyorum")
+    in_language(reply, "tr")
+    queued(reply)
+    assert reply["handoff"]["ticket_id"] == queued_reply["handoff"]["ticket_id"]
+    assert lookups(reply) == {} and "case_opened" not in kinds(reply)
+    assert reply["intent"] == "talk_to_human"  # still the conversation's, no new guess
+
+
+async def test_spanish_how_to_start_verification(client, customer_token, sandbox):
+    token = customer_token("u-2103")
+    reply = (await start(client, token, "¿qué tengo que hacer para verificarme?"))["reply"]
+    in_language(reply, "es")
+    assert reply["intent"] == "kyc_status"
+    assert reply["facts"]["kyc_status"] == "none"
+    assert says(reply, "kyc_none")
+    asks_nothing(reply)
 
 
 async def test_korean_vip_asks_for_an_agent_and_goes_to_the_vip_desk(

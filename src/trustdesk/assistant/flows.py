@@ -326,6 +326,13 @@ def _has(text: str, words: list[str], term: str) -> bool:
     return term in text
 
 
+def is_no(text: str, no_words: frozenset[str]) -> bool:
+    """Whether a short reply to a yes/no question says no ("no thanks", "hayır", "不用了")."""
+    lowered = text.strip().lower()
+    words = re.findall(r"\w+", lowered)
+    return 0 < len(words) <= 6 and any(_has(lowered, words, w) for w in no_words)
+
+
 def is_yes(
     text: str,
     yes_words: frozenset[str],

@@ -31,6 +31,7 @@ from trustdesk.assistant.flows import (
     extract_channels,
     extract_txid,
     extract_withdrawal_id,
+    is_no,
     is_yes,
     run_steps,
 )
@@ -1111,12 +1112,19 @@ async def _turn(
         confirming = awaiting == "confirm" and is_yes(
             clean, book.yes_words, book.no_words, book.confirm_words
         )
+        declining = awaiting == "confirm" and not confirming and is_no(clean, book.no_words)
         if awaiting == "txid" and "txid" in slots:
             flow, intent = "deposit_not_credited", conversation.intent or "deposit_not_credited"
         elif awaiting == "channel" and slots.get("channels"):
             flow, intent = "phishing_check", "phishing_check"
         elif confirming:
             intent = conversation.intent
+        elif declining:
+            flow, intent = "freeze_declined", conversation.intent
+        elif ticket is not None and (not sure or confidence < NEW_TOPIC_MIN):
+            # Waiting for a person ("still waiting..."): say where they are in the queue rather
+            # than guess at a new topic; the message is on the ticket already.
+            flow, intent = "talk_to_human", conversation.intent
         elif awaiting == "txid" and (not sure or predicted in DEPOSIT_INTENTS | {"other"}):
             flow, intent = "txid_missing", "deposit_not_credited"
         elif "txid" in slots and (not sure or predicted not in TXID_ELSEWHERE):
