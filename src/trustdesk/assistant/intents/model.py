@@ -112,7 +112,7 @@ class FeatureConfig:
 # For English-only data such as Banking77: e5 x3 plus MiniLM x2, neighbour weight 0.6 (on
 # e5). In 5-fold CV on Banking77's train.csv it scored 93.57% against 93.12% for the
 # default (MiniLM x1 and x3, or neighbours over both encoders, 93.5%); on test.csv, run
-# once afterwards, 94.64% against 93.73%. It costs ~6 ms more CPU per predict(), and
+# once afterwards, 94.64% against 93.73%. It costs ~7 ms more CPU per predict(), and
 # across languages it is worse: trained on xSID's English side, its mean accuracy on the
 # 8 languages falls from 83.7% to 73.3% (ar 81 -> 62%).
 ENGLISH_CONFIG = FeatureConfig(minilm_weight=2.0)
