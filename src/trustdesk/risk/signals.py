@@ -8,7 +8,7 @@ points with the rule set's weights.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -153,16 +153,19 @@ def _sightings(history: UserHistory) -> list[Sighting]:
     return rows
 
 
+_NO_TAINT: tuple[frozenset[Any], ...] = (frozenset(),) * 4
+
+
 def _tainted(
     blocked: Sequence[PastWithdrawal], sightings: Sequence[Sighting], window: timedelta
-) -> tuple[set[Any], ...]:
+) -> tuple[Set[Any], ...]:
     """Devices, IPs, ASNs and countries first seen shortly (`window`) before a blocked
     withdrawal: the attacker's, whose logins would otherwise make them "known" a day later.
 
-    Empty, and nearly free, for the usual history without a blocked withdrawal."""
-    out: tuple[set[Any], ...] = (set(), set(), set(), set())
+    Empty (shared), and nearly free, for the usual history without a blocked withdrawal."""
     if not blocked:
-        return out
+        return _NO_TAINT
+    out: tuple[set[Any], ...] = (set(), set(), set(), set())
     first: tuple[dict[Any, datetime], ...] = ({}, {}, {}, {})
     for w in blocked:
         for i, value in enumerate((w.device_id, w.ip, w.asn, w.country)):
@@ -197,7 +200,7 @@ def compute_signals(
     country = facts.country.upper() if facts.country else None
     current = (facts.device_id, facts.ip, facts.asn, country)
     codes = ("new_device", "new_ip", "new_asn", "new_country")
-    tainted: tuple[set[Any], ...] = (set(), set(), set(), set())
+    tainted: tuple[Set[Any], ...] = _NO_TAINT
     if has_baseline:
         known: tuple[set[Any], ...] = (set(), set(), set(), set())
         for _, device, ip, asn, seen_country in baseline:
@@ -232,14 +235,17 @@ def compute_signals(
     out.extend(_credential_changes(history, rules, now=now))
     destination = _destinations(facts, pass_, rules)
     out.extend(destination)
-    out.append(
-        _repeat_of_blocked(
-            facts, pass_.blocked, tainted[0], rules, now=now, new_address=bool(destination[0].value)
+    if pass_.blocked:
+        out.append(
+            _repeat_of_blocked(
+                facts, pass_.blocked, tainted[0], rules, now=now, new_address=destination[0].value
+            )
         )
-    )
+    else:
+        out.append(Signal("repeat_of_blocked", 0.0, None))
     out.append(_amount_unusual(facts, pass_, rules))
     out.append(_balance_drain(facts, pass_.taken, rules))
-    out.append(_velocity(history, rules, now=now))
+    out.append(_velocity(pass_, rules))
     out.append(_fast_after_login(facts, history, rules, now=now))
     out.append(_failed_2fa(history, rules, now=now))
     out.append(_lookalike(history, rules, now=now))
@@ -334,6 +340,9 @@ class _Walk:
     hours: list[float]
     shares: list[float]
     nonpositive: bool
+    # Withdrawals (any outcome) in the last hour and day, for `velocity`.
+    last_hour: int
+    last_day: int
 
 
 def _walk_withdrawals(
@@ -355,9 +364,15 @@ def _walk_withdrawals(
     shares: list[float] = []
     nonpositive = False
     taken = 0.0
+    hour_ago, day_ago = now - timedelta(hours=1), now - timedelta(days=1)
+    last_hour = last_day = 0
     log1p = math.log1p
     for w in history.withdrawals:
         at = w.at
+        if day_ago <= at <= now:
+            last_day += 1
+            if hour_ago <= at:
+                last_hour += 1
         if w.completed:
             if at <= established:
                 old.add(w.to_address)
@@ -378,7 +393,9 @@ def _walk_withdrawals(
             blocked.append(w)
         if fan_since <= at <= now:
             recent.add(w.to_address)
-    return _Walk(old, recent, taken, blocked, log_amounts, hours, shares, nonpositive)
+    return _Walk(
+        old, recent, taken, blocked, log_amounts, hours, shares, nonpositive, last_hour, last_day
+    )
 
 
 def _destinations(
@@ -396,10 +413,9 @@ def _destinations(
     fresh = {_address_key(a) for a in walk.recent} - used if walk.recent else set()
     if is_new:
         fresh.add(key)
+    spec = rules.get("signals", _NO_SPEC).get("destination_fanout", _NO_SPEC)
     strength = _ramp(
-        len(fresh),
-        _p(rules, "destination_fanout", "count_start", 2),
-        _p(rules, "destination_fanout", "count_full", 4),
+        len(fresh), float(spec.get("count_start", 2)), float(spec.get("count_full", 4))
     )
     return (
         Signal(
@@ -412,7 +428,7 @@ def _destinations(
 def _repeat_of_blocked(
     facts: WithdrawalFacts,
     blocked: Sequence[PastWithdrawal],
-    tainted_devices: set[Any],
+    tainted_devices: Set[Any],
     rules: Mapping[str, Any],
     *,
     now: datetime,
@@ -492,14 +508,8 @@ def _balance_drain(facts: WithdrawalFacts, taken: float, rules: Mapping[str, Any
     return Signal("balance_drain", strength, round(share, 4))
 
 
-def _velocity(history: UserHistory, rules: Mapping[str, Any], *, now: datetime) -> Signal:
-    hour_ago, day_ago = now - timedelta(hours=1), now - timedelta(days=1)
-    hour = day = 0
-    for w in history.withdrawals:
-        if day_ago <= w.at <= now:
-            day += 1
-            if hour_ago <= w.at:
-                hour += 1
+def _velocity(walk: _Walk, rules: Mapping[str, Any]) -> Signal:
+    hour, day = walk.last_hour, walk.last_day
     hour_limit = _p(rules, "velocity", "hour_count", 3)
     day_limit = _p(rules, "velocity", "day_count", 10)
     # Counts include this request: the 3rd withdrawal within an hour is the first to fire.
