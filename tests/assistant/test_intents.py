@@ -22,6 +22,7 @@ from trustdesk.assistant.intents import (
     IntentPrediction,
     LabelledData,
     ModelLoadError,
+    config_for,
     default_classifier,
     evaluate,
     read_labelled_csv,
@@ -309,21 +310,41 @@ def test_minilm_embeddings_are_unit_vectors_and_batches_match_single_messages() 
     assert batch[0] @ batch[1] > batch[0] @ batch[2] + 0.2
 
 
-def test_model_with_minilm_embeddings_round_trips(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("config", "columns", "with_e5"),
+    [(ENGLISH_CONFIG, 384, False), (FeatureConfig(minilm_weight=2.0), 768, True)],
+    ids=["minilm-alone", "e5-and-minilm"],
+)
+def test_model_with_minilm_embeddings_round_trips(
+    tmp_path: Path, config: FeatureConfig, columns: int, with_e5: bool
+) -> None:
     texts = [t for t, _ in SMALL]
     labels = [label for _, label in SMALL]
-    model = IntentClassifier(dataclasses.replace(ENGLISH_CONFIG, calibration_folds=2))
+    model = IntentClassifier(dataclasses.replace(config, calibration_folds=2))
     model.fit(texts, labels)
     assert model.manifest["feature_config"]["minilm_encoder"] is not None
+    assert (model.manifest["feature_config"]["encoder"] is not None) is with_e5
     emb = model.embed(texts)
-    assert emb.shape == (len(texts), 768)
+    assert emb.shape == (len(texts), columns)
     assert model.predict("my deposit is still not there").intent == "deposit"
     loaded = IntentClassifier.load(model.save(tmp_path / "m"))
     for text in ["withdrawal pending since yesterday", "hey"]:
         assert loaded.predict(text).ranking == model.predict(text).ranking
     # Embeddings computed for another config are refused, not silently misread.
     with pytest.raises(ValueError, match="embed"):
-        model.scores(texts, embeddings=emb[:, :384])
+        model.scores(texts, embeddings=emb[:, :100])
+
+
+def test_english_training_data_gets_the_english_encoder() -> None:
+    english = [
+        "my deposit has not arrived yet",
+        "the withdrawal has been pending since yesterday",
+        "how do I change the PIN of my card",
+        "why was I charged an extra fee for this transfer",
+    ] * 5
+    assert config_for(english) == ENGLISH_CONFIG
+    mixed = english + ["param hesabıma geçmedi", "мой депозит не пришёл", "我的充值还没到账"]
+    assert config_for(mixed) == FeatureConfig()
 
 
 def test_a_model_saved_in_an_older_format_must_be_retrained(

@@ -77,13 +77,22 @@ def train(
         bool, typer.Option("--no-embeddings", help="TF-IDF only (no sentence encoder)")
     ] = False,
 ) -> None:
-    """Train an intent model on a labelled CSV and save it with a versioned manifest."""
-    from trustdesk.assistant.intents import FeatureConfig
+    """Train an intent model on a labelled CSV and save it with a versioned manifest.
+
+    English data gets the English encoder (MiniLM), anything else the multilingual one (e5)."""
+    import dataclasses
+
+    from trustdesk.assistant.intents import ENGLISH_CONFIG, config_for
 
     data = read_labelled_csv(csv)
     labels = sorted(set(data.labels))
     console.print(f"Training on {len(data.texts)} examples, {len(labels)} intents from {csv}")
-    model = IntentClassifier(FeatureConfig(embeddings=not no_embeddings))
+    config = config_for(data.texts)
+    if no_embeddings:
+        config = dataclasses.replace(config, embeddings=False)
+    kind = "English (MiniLM)" if config == ENGLISH_CONFIG else "multilingual (e5)"
+    console.print(f"Features: {'TF-IDF only' if no_embeddings else kind}")
+    model = IntentClassifier(config)
     try:
         with _progress() as report:
             model.fit(data.texts, data.labels, progress=report)

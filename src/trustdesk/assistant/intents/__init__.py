@@ -19,6 +19,7 @@ from trustdesk.assistant.intents.model import (
     IntentClassifier,
     IntentPrediction,
     ModelLoadError,
+    config_for,
 )
 from trustdesk.assistant.intents.taxonomy import LANGUAGES, UNSURE_THRESHOLD, CryptoIntent
 
@@ -35,6 +36,7 @@ __all__ = [
     "LabelledData",
     "ModelLoadError",
     "default_cache_dir",
+    "config_for",
     "default_classifier",
     "evaluate",
     "measure_latency",

@@ -78,9 +78,14 @@ class FeatureConfig:
         # Lists, not tuples: the manifest's JSON must compare equal to a fresh config.
         data["word_ngrams"] = list(self.word_ngrams)
         data["char_ngrams"] = list(self.char_ngrams)
-        data["encoder"] = encoder.ENCODER_NAME if self.embeddings else None
+        data["encoder"] = encoder.ENCODER_NAME if self.uses_e5 else None
         data["minilm_encoder"] = minilm.ENCODER_NAME if self.uses_minilm else None
         return data
+
+    @property
+    def uses_e5(self) -> bool:
+        # embedding_weight 0: MiniLM alone (English data; see ENGLISH_CONFIG).
+        return self.embeddings and (self.embedding_weight > 0 or self.minilm_weight <= 0)
 
     @property
     def uses_minilm(self) -> bool:
@@ -89,13 +94,15 @@ class FeatureConfig:
     @property
     def embedding_dimension(self) -> int:
         """Columns of the embedding matrix: e5's, then MiniLM's when it is on."""
-        if not self.embeddings:
-            return 0
-        return encoder.DIMENSION + (minilm.DIMENSION if self.uses_minilm else 0)
+        return (encoder.DIMENSION if self.uses_e5 else 0) + (
+            minilm.DIMENSION if self.uses_minilm else 0
+        )
 
     def embedding_scale(self) -> np.ndarray:
         """Per embedding column, the weight it gets against the TF-IDF blocks."""
-        scale = [np.full(encoder.DIMENSION, self.embedding_weight, dtype=np.float32)]
+        scale = []
+        if self.uses_e5:
+            scale.append(np.full(encoder.DIMENSION, self.embedding_weight, dtype=np.float32))
         if self.uses_minilm:
             scale.append(np.full(minilm.DIMENSION, self.minilm_weight, dtype=np.float32))
         return np.concatenate(scale)
@@ -109,13 +116,27 @@ class FeatureConfig:
         return cls(**known)
 
 
-# For English-only data such as Banking77: e5 x3 plus MiniLM x2, neighbour weight 0.6 (on
-# e5). In 5-fold CV on Banking77's train.csv it scored 93.57% against 93.12% for the
-# default (MiniLM x1 and x3, or neighbours over both encoders, 93.5%); on test.csv, run
-# once afterwards, 94.64% against 93.73%. It costs ~7 ms more CPU per predict(), and
-# across languages it is worse: trained on xSID's English side, its mean accuracy on the
-# 8 languages falls from 83.7% to 73.3% (ar 81 -> 62%).
-ENGLISH_CONFIG = FeatureConfig(minilm_weight=2.0)
+# For English-only data such as Banking77: English all-MiniLM-L6-v2 alone (x2), its nearest
+# neighbours at 0.8, no e5. Chosen by 5-fold CV on Banking77's train.csv among the configs
+# whose predict() fits the 15 ms budget: MiniLM alone 93.26% (x1.5 and x2 tie; x3 93.25%),
+# against 93.12% for the multilingual default; e5 x3 + MiniLM x2 scored 93.57% but costs
+# ~41 ms of CPU per predict() (e5 alone ~34 ms), MiniLM alone ~10 ms. English only: trained
+# on xSID's English side, even e5 + MiniLM fell from 83.7% to 73.3% across 8 languages, so
+# `config_for` keeps the multilingual default for any data that is not English.
+ENGLISH_CONFIG = FeatureConfig(embedding_weight=0.0, minilm_weight=2.0, neighbour_weight=0.8)
+# A training set counts as English when this share of a sample of it is detected as English.
+ENGLISH_SHARE = 0.95
+LANGUAGE_SAMPLE = 400
+
+
+def config_for(texts: Sequence[str]) -> FeatureConfig:
+    """ENGLISH_CONFIG for English training data, the multilingual default for anything else."""
+    from trustdesk.triage.language import detect_language
+
+    step = max(1, len(texts) // LANGUAGE_SAMPLE)
+    sample = list(texts[::step])
+    english = sum(detect_language(str(t)).code == "en" for t in sample)
+    return ENGLISH_CONFIG if sample and english >= ENGLISH_SHARE * len(sample) else FeatureConfig()
 
 
 @dataclass(frozen=True)
@@ -253,10 +274,10 @@ class IntentClassifier:
         block = sparse.csr_matrix(emb * self.config.embedding_scale())
         return sparse.hstack([tfidf, block], format="csr")
 
-    @staticmethod
-    def _neighbour_view(emb: np.ndarray) -> np.ndarray:
-        # e5's columns only: multilingual, and in CV as good as adding MiniLM's cosines.
-        return emb[:, : encoder.DIMENSION]
+    def _neighbour_view(self, emb: np.ndarray) -> np.ndarray:
+        # e5's columns when e5 is on (multilingual, and in CV as good as adding MiniLM's
+        # cosines); MiniLM's when it is the only encoder.
+        return emb[:, : encoder.DIMENSION] if self.config.uses_e5 else emb
 
     def embed(
         self,
@@ -271,7 +292,7 @@ class IntentClassifier:
         """
         texts = [str(t) for t in texts]
         if len(texts) == 1 and on_batch is None and progress is None:
-            blocks = [encoder.encode_one(texts[0])[None, :]]
+            blocks = [encoder.encode_one(texts[0])[None, :]] if self.config.uses_e5 else []
             if self.config.uses_minilm:
                 blocks.append(minilm.encode_one(texts[0])[None, :])
             return np.hstack(blocks) if len(blocks) > 1 else blocks[0]
@@ -283,9 +304,11 @@ class IntentClassifier:
                 return lambda done: progress(name, done, n)
             return on_batch if name == "embed" else None
 
-        blocks = [encoder.encode(texts, on_batch=stage("embed"))]
+        blocks = [encoder.encode(texts, on_batch=stage("embed"))] if self.config.uses_e5 else []
         if self.config.uses_minilm:
-            blocks.append(minilm.encode(texts, on_batch=stage("embed (MiniLM)")))
+            # Reported as "embed" when it is the only encoder.
+            name = "embed (MiniLM)" if self.config.uses_e5 else "embed"
+            blocks.append(minilm.encode(texts, on_batch=stage(name)))
         return np.hstack(blocks) if len(blocks) > 1 else blocks[0]
 
     def _checked(self, embeddings: np.ndarray, n: int) -> np.ndarray:
