@@ -286,16 +286,16 @@ def test_wordpiece_tokenizer_matches_minilms_bert_tokenizer() -> None:
 
     tok = minilm.tokenizer()
     # Ids checked against the model's own tokenizer.json (Hugging Face tokenizers).
-    assert tok.ids("unbelievably tokenization") == [
+    assert tok.encode("unbelievably tokenization").ids == [
         101, 4895, 8671, 2666, 3567, 6321, 19204, 3989, 102
     ]  # fmt: skip
-    assert tok.ids("I'm still waiting... Café 我的卡") == [
+    assert tok.encode("I'm still waiting... Café 我的卡").ids == [
         101, 1045, 1005, 1049, 2145, 3403, 1012, 1012, 1012, 7668, 1855, 1916, 100, 102
     ]  # fmt: skip
-    assert tok.ids("Top-up failed: 50€!") == [
+    assert tok.encode("Top-up failed: 50€!").ids == [
         101, 2327, 1011, 2039, 3478, 1024, 2753, 30102, 999, 102
     ]  # fmt: skip
-    assert len(tok.ids("word " * 1000)) == minilm.MAX_TOKENS
+    assert len(tok.encode("word " * 1000).ids) == minilm.MAX_TOKENS
 
 
 def test_minilm_embeddings_are_unit_vectors_and_batches_match_single_messages() -> None:

