@@ -4,29 +4,10 @@ account look-up, a reply in that language (never the English fallback), no needl
 from __future__ import annotations
 
 import pytest
+
+from tests.chat import BASE
 from tests.conftest import auth
-
-from trustdesk.assistant import service
 from trustdesk.assistant.replies import catalog
-from trustdesk.db import commit
-from trustdesk.exchange.sandbox import load_demo_sandbox
-from trustdesk.trust.service import load_demo_channels
-
-BASE = "/api/v1/assistant/conversations"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def intent_model():
-    return service.get_classifier()
-
-
-@pytest.fixture
-async def sandbox(maker, clock):
-    async with maker() as session:
-        await load_demo_sandbox(session, clock.now)
-        await load_demo_channels(session, clock.now)
-        await commit(session)
-
 
 CASES = [
     (

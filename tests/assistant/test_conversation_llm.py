@@ -14,9 +14,9 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
-from tests.conftest import auth
 
-from trustdesk.assistant import service
+from tests.chat import BASE
+from tests.conftest import auth
 from trustdesk.assistant.llm import (
     KB_ANSWER_PROMPT_VERSION,
     ChatMessage,
@@ -29,13 +29,6 @@ from trustdesk.db import commit
 from trustdesk.exchange.sandbox import load_demo_sandbox
 from trustdesk.knowledge.service import load_demo_articles
 from trustdesk.models.assistant import ConversationMessage
-
-BASE = "/api/v1/assistant/conversations"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def intent_model():
-    return service.get_classifier()
 
 
 def _fake_openai() -> tuple[FastAPI, list[dict[str, Any]]]:

@@ -7,74 +7,32 @@ from __future__ import annotations
 import socket
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import func, select
+
+from tests import chat
+from tests.chat import BASE, buttons, lookups, say, start
 from tests.conftest import auth
 from tests.factories import login, make_agent
-
-from trustdesk.assistant import service
 from trustdesk.db import commit
 from trustdesk.exchange.chains import default_registry
 from trustdesk.exchange.http_connector import HttpConnector
-from trustdesk.exchange.sandbox import SandboxConnector, load_demo_sandbox
+from trustdesk.exchange.sandbox import SandboxConnector
 from trustdesk.models import Ticket, TicketMessage
 from trustdesk.models.agent import AgentRole
 from trustdesk.models.exchange import SandboxBalance
 from trustdesk.models.recovery import RecoveryCase
-from trustdesk.trust.service import load_demo_channels
 
-BASE = "/api/v1/assistant/conversations"
 MEMO_TXID = f"{1011 * 100 + 1:064x}"  # u-1011: 35 XRP without the tag
 WRONG_NETWORK_TXID = "0x" + f"{1006 * 100 + 1:064x}"  # u-1006: 200 USDT on BSC
 
 
-@pytest.fixture(scope="session", autouse=True)
-def intent_model():
-    return service.get_classifier()
-
-
-@pytest.fixture
-async def sandbox(maker, clock):
-    async with maker() as session:
-        await load_demo_sandbox(session, clock.now)
-        await load_demo_channels(session, clock.now)
-        await commit(session)
-
-
-async def start(client, token, text):
-    response = await client.post(BASE, json={"text": text}, headers=auth(token))
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def say(client, token, conversation_id, text):
-    response = await client.post(
-        f"{BASE}/{conversation_id}/messages", json={"text": text}, headers=auth(token)
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
 async def press(client, token, conversation_id, action="start_recovery"):
-    response = await client.post(
-        f"{BASE}/{conversation_id}/actions", json={"action": action}, headers=auth(token)
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
+    return await chat.press(client, token, conversation_id, action)
 
 
 def action(reply, kind):
     found = [a["detail"] for a in reply["actions_taken"] if a["type"] == kind]
     return found[0] if found else None
-
-
-def lookups(reply):
-    return {a["detail"]["name"]: a["detail"].get("verdict") for a in reply["actions_taken"]
-            if a["type"] == "lookup"}  # fmt: skip
-
-
-def buttons(reply):
-    return [b["action"] for b in reply["buttons"]]
 
 
 async def balance(maker, user, asset):

@@ -15,10 +15,17 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from tests.conftest import auth
-from tests.factories import login, make_agent
 
-from trustdesk.assistant import service
+from tests.chat import (
+    buttons,
+    history,
+    kinds,
+    lookups,
+    press,
+    say,
+    start,
+)
+from tests.factories import login, make_agent
 from trustdesk.assistant.flows import default_flowbook, extract_amount, is_yes
 from trustdesk.assistant.replies import catalog
 from trustdesk.db import commit
@@ -27,8 +34,6 @@ from trustdesk.models import TicketMessage
 from trustdesk.models.assistant import ConversationMessage
 from trustdesk.models.exchange import SandboxAccount
 from trustdesk.trust.service import load_demo_channels
-
-BASE = "/api/v1/assistant/conversations"
 
 # Customers beyond the demo exchange: the KYC states, a locked account, a large deposit still
 # confirming (its amount is only on the account, never in the message).
@@ -75,11 +80,6 @@ EXTRA_USERS = {
 }
 
 
-@pytest.fixture(scope="session", autouse=True)
-def intent_model():
-    return service.get_classifier()
-
-
 @pytest.fixture
 async def sandbox(maker, clock):
     async with maker() as session:
@@ -90,34 +90,6 @@ async def sandbox(maker, clock):
 
 
 # -- driving a conversation --------------------------------------------------------------------
-
-
-async def start(client, token, text):
-    response = await client.post(BASE, json={"text": text}, headers=auth(token))
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def say(client, token, conversation_id, text):
-    response = await client.post(
-        f"{BASE}/{conversation_id}/messages", json={"text": text}, headers=auth(token)
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def press(client, token, conversation_id, action):
-    response = await client.post(
-        f"{BASE}/{conversation_id}/actions", json={"action": action}, headers=auth(token)
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def history(client, token, conversation_id):
-    response = await client.get(f"{BASE}/{conversation_id}", headers=auth(token))
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 async def lead(client, maker, clock):
@@ -132,19 +104,6 @@ async def ticket(client, headers, ticket_id):
 
 
 # -- reading a reply ---------------------------------------------------------------------------
-
-
-def kinds(reply):
-    return [a["type"] for a in reply["actions_taken"]]
-
-
-def lookups(reply):
-    return {a["detail"]["name"]: a["detail"].get("verdict") for a in reply["actions_taken"]
-            if a["type"] == "lookup"}  # fmt: skip
-
-
-def buttons(reply):
-    return [b["action"] for b in reply["buttons"]]
 
 
 def opened(reply):

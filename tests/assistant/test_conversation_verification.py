@@ -9,21 +9,15 @@ from datetime import timedelta
 import pyotp
 import pytest
 from sqlalchemy import select
+
+from tests.chat import BASE, say, start
 from tests.conftest import auth
 from tests.stepup import build_history, hijack, sandbox_withdrawal, smtp_server
-
-from trustdesk.assistant import service
 from trustdesk.models import TicketMessage
 from trustdesk.models.assistant import ConversationMessage
 from trustdesk.risk.verification import SmtpEmailSender
 
-BASE = "/api/v1/assistant/conversations"
 USER = "u-77"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def intent_model():
-    return service.get_classifier()
 
 
 @pytest.fixture
@@ -31,21 +25,6 @@ def inbox(app):
     with smtp_server() as (inbox, port):
         app.state.risk_email_sender = SmtpEmailSender("127.0.0.1", port, "security@x.test")
         yield inbox
-
-
-async def start(client, token, text=None):
-    body = {"text": text} if text else {}
-    response = await client.post(BASE, json=body, headers=auth(token))
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def say(client, token, conversation_id, text):
-    response = await client.post(
-        f"{BASE}/{conversation_id}/messages", json={"text": text}, headers=auth(token)
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 async def held(client, clock, maker, token, *, twofa_changed=True):

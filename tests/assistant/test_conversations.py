@@ -9,67 +9,12 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+
+from tests.chat import BASE, buttons, kinds, lookups, press, say, start
 from tests.conftest import auth
 from tests.factories import login, make_agent
-
-from trustdesk.assistant import service
-from trustdesk.db import commit
-from trustdesk.exchange.sandbox import load_demo_sandbox
 from trustdesk.models.assistant import ConversationMessage
 from trustdesk.models.exchange import SandboxAccount
-from trustdesk.trust.service import load_demo_channels
-
-BASE = "/api/v1/assistant/conversations"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def intent_model():
-    # One intent model for the whole test session (trained once, then loaded from the cache).
-    return service.get_classifier()
-
-
-@pytest.fixture
-async def sandbox(maker, clock):
-    async with maker() as session:
-        await load_demo_sandbox(session, clock.now)
-        await load_demo_channels(session, clock.now)
-        await commit(session)
-
-
-async def start(client, token, text=None, **extra):
-    body = {"text": text, **extra} if text else extra
-    response = await client.post(BASE, json=body, headers=auth(token))
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def say(client, token, conversation_id, text):
-    response = await client.post(
-        f"{BASE}/{conversation_id}/messages", json={"text": text}, headers=auth(token)
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def press(client, token, conversation_id, action):
-    response = await client.post(
-        f"{BASE}/{conversation_id}/actions", json={"action": action}, headers=auth(token)
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def kinds(reply):
-    return [a["type"] for a in reply["actions_taken"]]
-
-
-def lookups(reply):
-    return {a["detail"]["name"]: a["detail"].get("verdict") for a in reply["actions_taken"]
-            if a["type"] == "lookup"}  # fmt: skip
-
-
-def buttons(reply):
-    return [b["action"] for b in reply["buttons"]]
 
 
 async def ticket_detail(client, maker, clock, ticket_id):

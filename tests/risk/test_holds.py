@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-import socket
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pyotp
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from tests.conftest import auth
 from tests.factories import login, make_agent
+from tests.stepup import smtp_server
 from trustdesk.models import Queue, Ticket, TicketMessage
 from trustdesk.models.agent import AgentRole
 from trustdesk.models.exchange import SandboxAccount, SandboxWithdrawal
@@ -131,25 +130,11 @@ async def hijack(client, clock, wid: str = "w-hijack") -> dict[str, Any]:
     return r.json()  # type: ignore[no-any-return]
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook)
-        self.messages.append(envelope.content.decode())
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
+    """A real local SMTP server (aiosmtpd) and its port."""
+    with smtp_server() as served:
+        yield served
 
 
 async def test_normal_repeat_withdrawal_is_approved(client, clock):
