@@ -156,8 +156,9 @@ async def publish_rules(
 # -- events ----------------------------------------------------------------------------------
 
 
-def _event_row(data: EventIn | RecentEventIn, user_id: str, now: datetime) -> RiskEvent:
-    return RiskEvent(
+def _event_values(data: EventIn | RecentEventIn, user_id: str, now: datetime) -> dict[str, Any]:
+    """The stored columns of one event, streamed alone or sent with a withdrawal."""
+    return dict(
         event_id=data.event_id,
         user_id=user_id,
         kind=data.kind.value,
@@ -181,7 +182,7 @@ async def ingest_event(
         if existing.user_id != data.user_id or existing.kind != data.kind.value:
             raise Conflict(f"event {data.event_id} was already received with other content")
         return existing, False
-    row = _event_row(data, data.user_id, now)
+    row = RiskEvent(**_event_values(data, data.user_id, now))
     try:
         async with session.begin_nested():
             session.add(row)
@@ -200,21 +201,7 @@ async def _ingest_recent(
 ) -> None:
     await repository.store_new_events(
         session,
-        [
-            dict(
-                event_id=e.event_id,
-                user_id=user_id,
-                kind=e.kind.value,
-                at=e.at,
-                ip=e.ip,
-                device_id=e.device_id,
-                country=e.country.upper() if e.country else None,
-                asn=e.asn,
-                user_agent=e.user_agent,
-                received_at=now,
-            )
-            for e in events
-        ],
+        [_event_values(e, user_id, now) for e in events],
     )
 
 
