@@ -11,7 +11,9 @@ It only talks to servers the benchmarks start themselves (no chunked bodies, no 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import time
 from typing import Any
 
 
@@ -67,3 +69,15 @@ class Connection:
 
     async def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         return await self.send(self.encode("GET", path, b"", headers or {}))
+
+
+async def wait_listening(host: str, port: int, within: float = 60) -> None:
+    """Return once a server the benchmark started accepts connections on `port`."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection(host, port)
+            writer.close()
+            return
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"nothing listens on {host}:{port} after {within:.0f} s")

@@ -28,7 +28,7 @@ from pathlib import Path
 import asyncpg
 import jwt
 from floor_app import SECRET
-from http_load import Connection
+from http_load import Connection, wait_listening
 from ingest import (
     HOST,
     RAW_TABLE,
@@ -37,17 +37,6 @@ from ingest import (
     raw_insert_rate,
     recreate_database,
 )
-
-
-async def wait_ready(port: int, within: float = 60) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            _, writer = await asyncio.open_connection(HOST, port)
-            writer.close()
-            return
-        await asyncio.sleep(0.2)
-    raise RuntimeError("the floor app did not start")
 
 
 async def fire(port: int, args: argparse.Namespace) -> dict[str, float]:
@@ -148,7 +137,7 @@ def main() -> int:
         start_new_session=True,
     )
     try:
-        asyncio.run(wait_ready(port))
+        asyncio.run(wait_listening(HOST, port))
         floor = asyncio.run(fire(port, args))
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -58,6 +58,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from http_load import Connection, wait_listening
+
 HOST = "127.0.0.1"  # the only host this benchmark talks to
 PG_DB = "trustdesk_risk_bench"
 HOME_DEV, HOME_IP, HOME_CC, HOME_ASN = "dev-home", "10.0.0.1", "DE", 3320
@@ -521,37 +523,6 @@ def bench_in_process_open_loop(
 # -- HTTP ------------------------------------------------------------------------------------
 
 
-class Conn:
-    """One keep-alive HTTP/1.1 connection: POST JSON, read a Content-Length response."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def open(self) -> None:
-        self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
-
-    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-        assert self.reader is not None and self.writer is not None
-        head = f"POST {path} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
-        head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        head += f"Content-Length: {len(body)}\r\n\r\n"
-        self.writer.write(head.encode() + body)
-        await self.writer.drain()
-        status_line = await self.reader.readuntil(b"\r\n")
-        status = int(status_line.split()[1])
-        length = 0
-        while True:
-            line = await self.reader.readuntil(b"\r\n")
-            if line == b"\r\n":
-                break
-            name, _, value = line.decode().partition(":")
-            if name.lower() == "content-length":
-                length = int(value.strip())
-        return status, await self.reader.readexactly(length)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -658,17 +629,6 @@ def start_server(url: str, port: int, workers: int, follow_up: str) -> subproces
     return subprocess.Popen(cmd, env=env, start_new_session=True)
 
 
-async def wait_ready(port: int, limit_s: float = 60) -> None:
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            _, writer = await asyncio.open_connection(HOST, port)
-            writer.close()
-            return
-        await asyncio.sleep(0.2)
-    raise RuntimeError("uvicorn did not start")
-
-
 async def bench_http(
     url: str,
     port: int,
@@ -686,9 +646,9 @@ async def bench_http(
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
     headers = {"X-Exchange-Key": get_risk_settings().exchange_api_key}
-    pool: asyncio.Queue[Conn] = asyncio.Queue()
+    pool: asyncio.Queue[Connection] = asyncio.Queue()
     for _ in range(connections):
-        c = Conn(port)
+        c = Connection(HOST, port)
         await c.open()
         pool.put_nowait(c)
         # Spread the connections over the workers: a burst of connects is mostly accepted by
@@ -707,7 +667,7 @@ async def bench_http(
         body = json.dumps(
             request_body(rng.randrange(users), 20_000_000 + n, kind, datetime.now(UTC))
         )
-        await c.post("/api/v1/risk/withdrawals", body.encode(), headers)
+        await c.send(c.encode("POST", "/api/v1/risk/withdrawals", body.encode(), headers))
         pool.put_nowait(c)
 
     for start in range(0, connections * 3, connections):
@@ -731,7 +691,8 @@ async def bench_http(
         body = json.dumps(request_body(rng.randrange(users), n, kind, datetime.now(UTC))).encode()
         conn = await pool.get()
         try:
-            status, payload = await conn.post("/api/v1/risk/withdrawals", body, headers)
+            request = conn.encode("POST", "/api/v1/risk/withdrawals", body, headers)
+            status, payload = await conn.send(request)
             if status != 200:
                 errors += 1
                 if errors <= 3:
@@ -742,7 +703,7 @@ async def bench_http(
         except (OSError, asyncio.IncompleteReadError) as exc:
             errors += 1
             log(f"connection error: {exc!r}")
-            conn = Conn(port)
+            conn = Connection(HOST, port)
             await conn.open()
         finally:
             pool.put_nowait(conn)
@@ -759,8 +720,7 @@ async def bench_http(
     wall = loop.time() - t_start
     while not pool.empty():
         c = pool.get_nowait()
-        if c.writer is not None:
-            c.writer.close()
+        c.close()
     # The holds' follow-ups are part of the cost: wait for them before reading the CPU.
     follow_up = await follow_up_lags(url, since)
     cpu1 = proc_cpu(*sessions)
@@ -833,7 +793,7 @@ def run_db(args: argparse.Namespace, db: str) -> dict[str, Any]:
         server = start_server(url, port, args.workers, args.follow_up)
         worker = start_worker(url) if args.follow_up == "worker" else None
         try:
-            asyncio.run(wait_ready(port))
+            asyncio.run(wait_listening(HOST, port))
             with Phase(server.pid) as ph:
                 cpu0 = os.times()
                 http = asyncio.run(
