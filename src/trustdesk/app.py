@@ -24,6 +24,7 @@ from trustdesk.errors import install_error_handlers
 from trustdesk.exchange.http_connector import HttpConnector
 from trustdesk.kit.clock import utcnow
 from trustdesk.kit.discovery import discover
+from trustdesk.kit.fast_lane import FastLane, lane_routes
 from trustdesk.live import bus as live_bus
 
 LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -89,6 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "Agents authenticate with a bearer token from /api/v1/auth/login; customers with "
         "a JWT (HS256) signed by the exchange with the shared customer-token secret.",
         lifespan=lifespan,
+        telemetry=None
+        if settings.telemetry
+        else {"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -102,6 +106,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     hot = discover("api", "hot_router")
     for router in hot + discover("api", "router") + discover("web", "router"):
         app.include_router(router)
+    # The endpoints on the tightest CPU budget skip FastAPI's routing (kit/fast_lane.py).
+    twins = {
+        routed: direct for lane in discover("api", "fast_lane") for routed, direct in lane.items()
+    }
+    app.add_middleware(FastLane, owner=app, routes=lane_routes(app, twins))
     static = Path(__file__).parent / "static"
     if static.is_dir():
         app.mount("/static", StaticFiles(directory=static), name="static")

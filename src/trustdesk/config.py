@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     # Background workers run at this lower CPU priority (os.nice), so that on a shared host
     # they take the cores only when answering requests leaves them idle.
     worker_nice: int = 10
+    # FastAPI's built-in OpenTelemetry spans and metrics (exported by the OpenTelemetry SDK the
+    # deployment configures). Off: FastAPI then skips its per-request check for a configured
+    # provider, ~4% of a risk decision's CPU.
+    telemetry: bool = False
     # An optional OpenAI-compatible LLM (a local Ollama or vLLM, or a hosted one). Off: every
     # answer is rule-based, with its sources.
     llm_enabled: bool = False

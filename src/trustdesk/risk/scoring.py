@@ -139,12 +139,15 @@ class Contribution:
     detail: dict[str, Any]
 
     def as_dict(self) -> dict[str, Any]:
+        strength, contribution = self.strength, self.contribution
         return {
             "code": self.code,
             "value": self.value,
-            "strength": round(self.strength, 4),
+            # Most signals do not fire: their 0.0 needs no rounding (round() with digits goes
+            # through a decimal string, ~5% of a decision's CPU over its 25-odd signals).
+            "strength": strength if strength in (0.0, 1.0) else round(strength, 4),
             "weight": self.weight,
-            "contribution": round(self.contribution, 3),
+            "contribution": contribution if contribution == 0.0 else round(contribution, 3),
             "detail": self.detail,
         }
 
