@@ -5,8 +5,9 @@
 
 For each database (PostgreSQL first: the primary figure; then SQLite):
 
-1. Seeds a scratch database (the PostgreSQL database `trustdesk_risk_bench` at 127.0.0.1,
-   dropped and recreated, or a SQLite file in a temp dir) with `--users` exchange users:
+1. Seeds a scratch database (the PostgreSQL database `trustdesk_risk_bench`, dropped and
+   recreated, reached over its Unix socket as a server on the same host should be, or at
+   127.0.0.1 with `--pg-socket ''`; or a SQLite file in a temp dir) with `--users` exchange users:
    30 days of logins and 8 scored withdrawals each, so every decision reads a real history.
 2. pure: `risk.service.evaluate` (signals + anomaly model + scoring) on in-memory histories.
 3. sequential: `risk.service.score_withdrawal` on a real session (history query, every value
@@ -63,6 +64,7 @@ from http_load import Connection, wait_listening
 
 HOST = "127.0.0.1"  # the only host this benchmark talks to
 PG_DB = "trustdesk_risk_bench"
+PG_SOCKET_DIR = "/var/run/postgresql"  # Debian's
 HOME_DEV, HOME_IP, HOME_CC, HOME_ASN = "dev-home", "10.0.0.1", "DE", 3320
 
 
@@ -689,8 +691,9 @@ async def bench_http(
         kind = pick_kind(rng)
         body = json.dumps(request_body(rng.randrange(users), n, kind, now)).encode()
         requests.append(encoder.encode("POST", "/api/v1/risk/withdrawals", body, headers))
-    loop = asyncio.get_running_loop()
-    t_start = loop.time() + 0.05
+    # perf_counter, not loop.time(): uvloop's clock moves in whole milliseconds.
+    clock = time.perf_counter
+    t_start = clock() + 0.05
     cpu0 = proc_cpu(*sessions)  # after the warm-up: the measured window only
     since = datetime.now(UTC)
 
@@ -713,17 +716,17 @@ async def bench_http(
             await conn.open()
         finally:
             pool.put_nowait(conn)
-        latencies.append(loop.time() - due)
+        latencies.append(clock() - due)
 
     tasks = []
     for n in range(total):
         due = t_start + n / rate
-        delay = due - loop.time()
+        delay = due - clock()
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(n, due)))
     await asyncio.gather(*tasks)
-    wall = loop.time() - t_start
+    wall = clock() - t_start
     while not pool.empty():
         c = pool.get_nowait()
         c.close()
@@ -744,15 +747,21 @@ async def bench_http(
     return result
 
 
-def pg_url(name: str) -> str:
+def pg_url(name: str, socket_dir: str | None) -> str:
+    """A fresh scratch database; its URL over PostgreSQL's Unix socket in `socket_dir` (how a
+    server on the same host is best reached: no TCP stack, ~10% less CPU per decision for
+    both sides), or over TCP to 127.0.0.1 without one."""
     import psycopg
     from psycopg import sql
 
-    with psycopg.connect(f"postgresql://root@{HOST}:5432/test", autocommit=True) as conn:
+    where = f"host={socket_dir}" if socket_dir else f"host={HOST} port=5432"
+    with psycopg.connect(f"{where} user=root dbname=test", autocommit=True) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    if socket_dir:
+        return f"postgresql+asyncpg://root@/{name}?host={socket_dir}"
     return f"postgresql+asyncpg://root@{HOST}:5432/{name}"
 
 
@@ -760,7 +769,7 @@ def run_db(args: argparse.Namespace, db: str) -> dict[str, Any]:
     now = datetime.now(UTC)
     tmp = tempfile.TemporaryDirectory(prefix="risk-bench-")
     url = (
-        pg_url(args.pg_db)
+        pg_url(args.pg_db, args.pg_socket or None)
         if db == "postgres"
         else f"sqlite+aiosqlite:///{Path(tmp.name) / 'risk.db'}"
     )
@@ -851,6 +860,11 @@ def main() -> int:
     parser.add_argument("--in-process", type=int, default=1000, help="sequential decisions")
     parser.add_argument("--db", choices=("both", "postgres", "sqlite"), default="both")
     parser.add_argument("--pg-db", default=PG_DB, help="scratch PostgreSQL database (dropped)")
+    parser.add_argument(
+        "--pg-socket",
+        default=PG_SOCKET_DIR if Path(PG_SOCKET_DIR, ".s.PGSQL.5432").exists() else "",
+        help="directory of PostgreSQL's Unix socket ('' for TCP to 127.0.0.1:5432)",
+    )
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument(
         "--follow-up",
@@ -868,6 +882,7 @@ def main() -> int:
         "rate": args.rate,
         "seconds": args.seconds,
         "users": args.users,
+        "pg_socket": args.pg_socket,
     }
     results = {db: run_db(args, db) for db in dbs}
     primary = results[dbs[0]]
