@@ -27,7 +27,7 @@ from trustdesk.deps import (
     SessionDep,
     SettingsDep,
     cursor_after,
-    get_now,
+    request_now,
     require_role,
 )
 from trustdesk.errors import AppError, Forbidden, NotFound, Unauthorized
@@ -36,7 +36,6 @@ from trustdesk.exchange.chains import default_registry
 from trustdesk.exchange.connector import ExchangeConnector
 from trustdesk.exchange.sandbox import SandboxConnector
 from trustdesk.idempotency import run_idempotent
-from trustdesk.kit.clock import utcnow
 from trustdesk.kit.pagination import Page, encode_cursor
 from trustdesk.models import Agent, AgentRole
 from trustdesk.models.risk import CaseStatus, RiskDecision
@@ -165,12 +164,6 @@ async def _decision_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.close()  # rolls back whatever was not committed
 
 
-def _request_now(request: Request) -> datetime:
-    """`deps.get_now`, honouring a test's override of it as FastAPI would."""
-    clock = request.app.dependency_overrides.get(get_now)
-    return clock() if clock is not None else utcnow()
-
-
 def _withdrawal_of(body: bytes) -> WithdrawalIn:
     """The request body, parsed and validated in one pass by pydantic-core."""
     try:
@@ -182,7 +175,7 @@ def _withdrawal_of(body: bytes) -> WithdrawalIn:
 
 
 async def _decide(request: Request, data: WithdrawalIn, risk: v.RiskSettings) -> Response:
-    now = _request_now(request)
+    now = request_now(request)
     async with _decision_session(request) as session:
         result = await service.score_withdrawal(
             session,
