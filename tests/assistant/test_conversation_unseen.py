@@ -29,11 +29,10 @@ from tests.factories import login, make_agent
 from trustdesk.assistant.flows import default_flowbook, extract_amount, is_yes
 from trustdesk.assistant.replies import catalog
 from trustdesk.db import commit
-from trustdesk.exchange.sandbox import load_demo_sandbox, load_sandbox
+from trustdesk.exchange.sandbox import load_sandbox
 from trustdesk.models import TicketMessage
 from trustdesk.models.assistant import ConversationMessage
 from trustdesk.models.exchange import SandboxAccount
-from trustdesk.trust.service import load_demo_channels
 
 # Customers beyond the demo exchange: the KYC states, a locked account, a large deposit still
 # confirming (its amount is only on the account, never in the message).
@@ -81,11 +80,10 @@ EXTRA_USERS = {
 
 
 @pytest.fixture
-async def sandbox(maker, clock):
+async def sandbox(sandbox, maker, clock):
+    """The shared demo sandbox (tests/chat.py), plus this module's extra users."""
     async with maker() as session:
-        await load_demo_sandbox(session, clock.now)
         await load_sandbox(session, EXTRA_USERS, now=clock.now)
-        await load_demo_channels(session, clock.now)
         await commit(session)
 
 
