@@ -14,7 +14,9 @@ import asyncio
 import contextlib
 import json
 import time
-from typing import Any
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 
 class Connection:
@@ -69,6 +71,133 @@ class Connection:
 
     async def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         return await self.send(self.encode("GET", path, b"", headers or {}))
+
+
+class _Exchange(asyncio.Protocol):
+    """One keep-alive connection driven by the event loop's callbacks: no task, future or
+    stream per request, which is most of what `Connection` costs per request."""
+
+    def __init__(self, on_answer: Callable[[_Exchange, int, bytes], None]) -> None:
+        self._on_answer = on_answer
+        self._buffer = bytearray()
+        self.transport: asyncio.Transport | None = None
+        self.in_flight: tuple[int, float] | None = None  # (request index, due time)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # uvloop's transports implement asyncio.Transport without subclassing it.
+        self.transport = cast(asyncio.Transport, transport)
+
+    def send(self, request: bytes, index: int, due: float) -> None:
+        assert self.transport is not None
+        self.in_flight = (index, due)
+        self.transport.write(request)
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        end = self._buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        length = 0
+        for line in bytes(self._buffer[:end]).split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if len(self._buffer) < end + 4 + length:
+            return
+        status = int(self._buffer[9:12])
+        body = bytes(self._buffer[end + 4 : end + 4 + length])
+        del self._buffer[: end + 4 + length]
+        self._on_answer(self, status, body)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+        if self.in_flight is not None:
+            self._on_answer(self, 0, repr(exc).encode())
+
+
+class OpenLoop:
+    """Sends pre-encoded requests at their scheduled times over `connections` keep-alive
+    connections, one request per connection at a time; a request due while every connection
+    is busy waits for the first one free. Each latency counts from the request's due time,
+    so queueing anywhere (client, server, database) is in it."""
+
+    def __init__(self, host: str, port: int, connections: int) -> None:
+        self.host, self.port, self.connections = host, port, connections
+        self._idle: deque[_Exchange] = deque()
+        self._waiting: deque[tuple[int, float]] = deque()
+        self._requests: Sequence[bytes] = ()
+        self.latencies: list[float] = []
+        self.answers: list[tuple[int, bytes]] = []
+        self._left = 0
+        self._live = 0  # connections not broken
+        self._finished: asyncio.Future[None] | None = None
+
+    async def open(self, spread: float = 0.02) -> None:
+        loop = asyncio.get_running_loop()
+        for _ in range(self.connections):
+            _, exchange = await loop.create_connection(
+                lambda: _Exchange(self._answered), self.host, self.port
+            )
+            self._idle.append(exchange)
+            # Spread the connections over the server's workers: a burst of connects is mostly
+            # accepted by whichever worker wakes first, and keep-alive pins each to its worker.
+            await asyncio.sleep(spread)
+
+    def close(self) -> None:
+        for exchange in self._idle:
+            if exchange.transport is not None:
+                exchange.transport.close()
+        self._idle.clear()
+
+    async def run(self, requests: Sequence[bytes], rate: float) -> float:
+        """Send every request, request n due at start + n / rate; the wall time taken.
+        `latencies` and `answers` ((status, body), status 0 for a broken connection) are in
+        the order the answers came."""
+        # perf_counter, not loop.time(): uvloop's clock moves in whole milliseconds.
+        clock = time.perf_counter
+        self._requests, self._left, self._live = requests, len(requests), len(self._idle)
+        self.latencies, self.answers = [], []
+        self._finished = asyncio.get_running_loop().create_future()
+        start = clock() + 0.05
+        for n in range(len(requests)):
+            due = start + n / rate
+            delay = due - clock()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            while self._idle and self._idle[0].transport is None:  # closed while idle
+                self._idle.popleft()
+                self._live -= 1
+            if self._idle:
+                self._idle.popleft().send(requests[n], n, due)
+            elif self._live:
+                self._waiting.append((n, due))
+            else:
+                self._record(due, 0, b"no connection left")
+        if self._left:
+            await self._finished
+        return clock() - start
+
+    def _answered(self, exchange: _Exchange, status: int, body: bytes) -> None:
+        assert exchange.in_flight is not None
+        _, due = exchange.in_flight
+        exchange.in_flight = None
+        self._record(due, status, body)
+        if exchange.transport is None:  # broken: no longer used
+            self._live -= 1
+            while not self._live and self._waiting:
+                self._record(self._waiting.popleft()[1], 0, b"no connection left")
+        elif self._waiting:
+            n, due = self._waiting.popleft()
+            exchange.send(self._requests[n], n, due)
+        else:
+            self._idle.append(exchange)
+
+    def _record(self, due: float, status: int, body: bytes) -> None:
+        self.latencies.append(time.perf_counter() - due)
+        self.answers.append((status, body))
+        self._left -= 1
+        if not self._left and self._finished is not None and not self._finished.done():
+            self._finished.set_result(None)
 
 
 async def wait_listening(host: str, port: int, within: float = 60) -> None:

@@ -21,14 +21,16 @@ For each database (PostgreSQL first: the primary figure; then SQLite):
    statement.
 5. http: starts `uvicorn trustdesk.asgi:app --workers 2` on 127.0.0.1 (a free port), then
    sends POST /api/v1/risk/withdrawals open-loop at `--rate` per second for `--seconds`, latency
-   from the scheduled send time. Keep-alive connections, a tiny HTTP/1.1 client so the load
-   generator takes as little of the shared CPU as possible. 97% ordinary repeat withdrawals,
-   2% from a new device, 1% account-takeover patterns (hold: connector hold, P1 ticket,
-   verification). With `--follow-up worker` (the default) the holds are acted on by a
-   `trustdesk worker` (TRUSTDESK_RISK_FOLLOW_UP=worker), as a deployment that scores every
-   withdrawal runs it; `--follow-up web` has the answering process act after the answer. The
-   run waits for every hold's follow-up and reports how long after its answer each one
-   committed its ticket (`follow_ups`) and the worker's CPU per decision.
+   from the scheduled send time. Keep-alive connections driven by event-loop callbacks
+   (`http_load.OpenLoop`: no task or stream per request, answers parsed after the window), so
+   the load generator takes as little of the shared CPU as possible: it shares the two cores
+   with what it measures, and its own delays would be counted as the server's. 97% ordinary
+   repeat withdrawals, 2% from a new device, 1% account-takeover patterns (hold: connector
+   hold, P1 ticket, verification). With `--follow-up worker` (the default) the holds are
+   acted on by a `trustdesk worker` (TRUSTDESK_RISK_FOLLOW_UP=worker), as a deployment that
+   scores every withdrawal runs it; `--follow-up web` has the answering process act after
+   the answer. The run waits for every hold's follow-up and reports how long after its
+   answer each one committed its ticket (`follow_ups`) and the worker's CPU per decision.
 
 Every phase reports the 1-minute load average before it and the share of the machine's CPU
 that was busy during it (all processes: server, PostgreSQL, client, and anyone else's), and
@@ -60,7 +62,7 @@ from pathlib import Path
 from typing import Any
 
 import uvloop
-from http_load import Connection, wait_listening
+from http_load import Connection, OpenLoop, wait_listening
 
 HOST = "127.0.0.1"  # the only host this benchmark talks to
 PG_DB = "trustdesk_risk_bench"
@@ -649,87 +651,50 @@ async def bench_http(
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
     headers = {"X-Exchange-Key": get_risk_settings().exchange_api_key}
-    pool: asyncio.Queue[Connection] = asyncio.Queue()
-    for _ in range(connections):
-        c = Connection(HOST, port)
-        await c.open()
-        pool.put_nowait(c)
-        # Spread the connections over the workers: a burst of connects is mostly accepted by
-        # whichever worker wakes first, and keep-alive pins each connection to its worker.
-        await asyncio.sleep(0.02)
+    client = OpenLoop(HOST, port, connections)
+    await client.open()
+    encoder = Connection(HOST, port)  # only encodes
     rng = random.Random(3)
+
+    def encoded(n: int, kind: str) -> bytes:
+        body = json.dumps(request_body(rng.randrange(users), n, kind, datetime.now(UTC)))
+        return encoder.encode("POST", "/api/v1/risk/withdrawals", body.encode(), headers)
 
     # Warm-up: a few requests per connection (imports, caches, prepared statements), holds
     # included: a worker's first P1 ticket loads the triage rules and the language model once.
     # Sent on every connection at once, a few rounds: a running server's pool holds the
     # database connections its concurrency needs; opened during the measurement instead, each
     # stalls its worker (asyncpg builds an SSL context per new connection, ~20 ms).
-    async def warm(n: int) -> None:
-        c = await pool.get()
-        kind = "takeover" if n % 4 == 0 else "normal"
-        body = json.dumps(
-            request_body(rng.randrange(users), 20_000_000 + n, kind, datetime.now(UTC))
-        )
-        await c.send(c.encode("POST", "/api/v1/risk/withdrawals", body.encode(), headers))
-        pool.put_nowait(c)
-
     for start in range(0, connections * 3, connections):
-        await asyncio.gather(*(warm(n) for n in range(start, start + connections)))
+        warm = [
+            encoded(20_000_000 + n, "takeover" if n % 4 == 0 else "normal")
+            for n in range(start, start + connections)
+        ]
+        await client.run(warm, rate=1e9)
     # The warm-up's holds are acted on after their answers: let that finish off the clock.
     await asyncio.sleep(1.0)
     flush_writes(url)
 
-    latencies: list[float] = []
-    errors = 0
-    decisions: dict[str, int] = {}
-    total = int(rate * seconds)
     # Every request is built and encoded before the clock starts: the client shares the two
     # cores with what it measures, and building a body is most of its own cost per request.
-    encoder, now = Connection(HOST, port), datetime.now(UTC)
-    requests = []
-    for n in range(total):
-        kind = pick_kind(rng)
-        body = json.dumps(request_body(rng.randrange(users), n, kind, now)).encode()
-        requests.append(encoder.encode("POST", "/api/v1/risk/withdrawals", body, headers))
-    # perf_counter, not loop.time(): uvloop's clock moves in whole milliseconds.
-    clock = time.perf_counter
-    t_start = clock() + 0.05
+    total = int(rate * seconds)
+    requests = [encoded(n, pick_kind(rng)) for n in range(total)]
     cpu0 = proc_cpu(*sessions)  # after the warm-up: the measured window only
     since = datetime.now(UTC)
-
-    async def one(n: int, due: float) -> None:
-        nonlocal errors
-        conn = await pool.get()
-        try:
-            status, payload = await conn.send(requests[n])
-            if status != 200:
-                errors += 1
-                if errors <= 3:
-                    log(f"HTTP {status}: {payload[:300]!r}")
-            else:
-                d = json.loads(payload)["decision"]
-                decisions[d] = decisions.get(d, 0) + 1
-        except (OSError, asyncio.IncompleteReadError) as exc:
+    wall = await client.run(requests, rate)
+    client.close()
+    # Answers are read after the window: parsing them is not the load generator's job there.
+    errors = 0
+    decisions: dict[str, int] = {}
+    for status, payload in client.answers:
+        if status != 200:
             errors += 1
-            log(f"connection error: {exc!r}")
-            conn = Connection(HOST, port)
-            await conn.open()
-        finally:
-            pool.put_nowait(conn)
-        latencies.append(clock() - due)
-
-    tasks = []
-    for n in range(total):
-        due = t_start + n / rate
-        delay = due - clock()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(n, due)))
-    await asyncio.gather(*tasks)
-    wall = clock() - t_start
-    while not pool.empty():
-        c = pool.get_nowait()
-        c.close()
+            if errors <= 3:
+                log(f"HTTP {status}: {payload[:300]!r}")
+        else:
+            d = json.loads(payload)["decision"]
+            decisions[d] = decisions.get(d, 0) + 1
+    latencies = client.latencies
     # The holds' follow-ups are part of the cost: wait for them before reading the CPU.
     follow_up = await follow_up_lags(url, since)
     cpu1 = proc_cpu(*sessions)
