@@ -24,6 +24,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import ahocorasick
 import yaml
 import zhconv
 
@@ -109,23 +110,41 @@ class TermMatcher:
     """
 
     def __init__(self, terms: Iterable[tuple[str, str]]) -> None:
-        self._entries: list[tuple[str, re.Pattern[str], str, str]] = []
+        self._entries: list[tuple[re.Pattern[str], str, str]] = []
         seen: set[tuple[str, str]] = set()
+        # A term's longest literal chunk must occur for its pattern to match. One
+        # Aho-Corasick pass finds every chunk present (0.02 ms), instead of a substring test
+        # per term (~1,400 of them, 0.15 ms on a short message); only their regexes run.
+        by_needle: dict[str, list[int]] = {}
+        self._always: list[int] = []  # terms without a literal chunk: always tried
         for term, category in terms:
             key = (fold(term), category)
             if not term.strip() or key in seen:
                 continue
             seen.add(key)
-            self._entries.append((_needle(term), re.compile(_term_pattern(term)), term, category))
+            needle = _needle(term)
+            (by_needle.setdefault(needle, []) if needle else self._always).append(
+                len(self._entries)
+            )
+            self._entries.append((re.compile(_term_pattern(term)), term, category))
+        self._needles: ahocorasick.Automaton | None = None
+        if by_needle:
+            self._needles = ahocorasick.Automaton()
+            for needle, indices in by_needle.items():
+                self._needles.add_word(needle, tuple(indices))
+            self._needles.make_automaton()
 
     def find(self, text: str, *, folded: bool = False) -> list[TermMatch]:
         haystack = text if folded else fold(text)
-        # A term's longest literal chunk must occur for its pattern to match: the substring
-        # test is a C-speed filter that spares running ~1,400 regexes on every message.
+        candidates = set(self._always)
+        if self._needles is not None:
+            for _, indices in self._needles.iter(haystack):
+                candidates.update(indices)
+        entries = self._entries
+        # In lexicon order, as the sort below keeps ties: the same result as trying every term.
         found = [
             TermMatch(term, category, m.start(), m.end())
-            for needle, pattern, term, category in self._entries
-            if needle in haystack
+            for pattern, term, category in (entries[i] for i in sorted(candidates))
             for m in pattern.finditer(haystack)
         ]
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
