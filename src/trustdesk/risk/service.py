@@ -474,7 +474,6 @@ async def act_on_assessment(
     row = await repository.assessment_for_update(session, assessment_id)
     if row is None or row.action_state != ACTING:
         return False
-    row.action_state = None
     await _act(
         session,
         row,
@@ -529,6 +528,7 @@ async def _act(
     customer, new_customer = await repository.get_or_create_customer(session, row.user_id)
     held = row.decision == RiskDecision.hold
     state = "held" if held else "declined"
+    hold_error = None
     if held:
         try:
             if connector is None:
@@ -537,7 +537,7 @@ async def _act(
         except ConnectorError as exc:
             # The exchange still receives "hold" in our answer and must hold it itself.
             state = "hold_requested"
-            row.detail = {**row.detail, "hold_error": str(exc)[:300]}
+            hold_error = str(exc)[:300]
     # The customer reads this ticket in My tickets: in their language, without any reason.
     language = customer.language
     facts = {"amount": f"{row.amount.normalize():f} {row.asset}", "reference": row.withdrawal_id}
@@ -559,6 +559,10 @@ async def _act(
         priority=Priority.P1,
     )
     _internal_note(session, ticket.id, _agent_note(row), now)
+    # The row is changed only now: one UPDATE with the outcome, not one per step (each query
+    # above would flush a change made earlier).
+    if hold_error is not None:
+        row.detail = {**row.detail, "hold_error": hold_error}
     row.ticket_id = ticket.id
     row.action_state = state
     if held:
