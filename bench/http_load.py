@@ -128,6 +128,7 @@ class OpenLoop:
         self._requests: Sequence[bytes] = ()
         self.latencies: list[float] = []
         self.answers: list[tuple[int, bytes]] = []
+        self.sent: list[int] = []  # the request index of each latency and answer
         self._left = 0
         self._live = 0  # connections not broken
         self._finished: asyncio.Future[None] | None = None
@@ -156,7 +157,7 @@ class OpenLoop:
         # perf_counter, not loop.time(): uvloop's clock moves in whole milliseconds.
         clock = time.perf_counter
         self._requests, self._left, self._live = requests, len(requests), len(self._idle)
-        self.latencies, self.answers = [], []
+        self.latencies, self.answers, self.sent = [], [], []
         self._finished = asyncio.get_running_loop().create_future()
         start = clock() + 0.05
         for n in range(len(requests)):
@@ -172,29 +173,30 @@ class OpenLoop:
             elif self._live:
                 self._waiting.append((n, due))
             else:
-                self._record(due, 0, b"no connection left")
+                self._record(n, due, 0, b"no connection left")
         if self._left:
             await self._finished
         return clock() - start
 
     def _answered(self, exchange: _Exchange, status: int, body: bytes) -> None:
         assert exchange.in_flight is not None
-        _, due = exchange.in_flight
+        n, due = exchange.in_flight
         exchange.in_flight = None
-        self._record(due, status, body)
+        self._record(n, due, status, body)
         if exchange.transport is None:  # broken: no longer used
             self._live -= 1
             while not self._live and self._waiting:
-                self._record(self._waiting.popleft()[1], 0, b"no connection left")
+                self._record(*self._waiting.popleft(), 0, b"no connection left")
         elif self._waiting:
             n, due = self._waiting.popleft()
             exchange.send(self._requests[n], n, due)
         else:
             self._idle.append(exchange)
 
-    def _record(self, due: float, status: int, body: bytes) -> None:
+    def _record(self, n: int, due: float, status: int, body: bytes) -> None:
         self.latencies.append(time.perf_counter() - due)
         self.answers.append((status, body))
+        self.sent.append(n)
         self._left -= 1
         if not self._left and self._finished is not None and not self._finished.done():
             self._finished.set_result(None)

@@ -699,6 +699,13 @@ async def bench_http(
     follow_up = await follow_up_lags(url, since)
     cpu1 = proc_cpu(*sessions)
     result = summary(latencies, wall, errors)
+    # Whether the tail is a steady queue or a few bursts: the p99 of each second's requests.
+    by_second: dict[int, list[float]] = {}
+    for n, latency in zip(client.sent, latencies, strict=True):
+        by_second.setdefault(int(n // rate), []).append(latency)
+    result["p99_by_second"] = [
+        round(percentile(by_second[s], 99) * 1000, 1) for s in sorted(by_second)
+    ]
     result["offered_rate"] = rate
     result["decision_mix"] = decisions
     result["follow_ups"] = follow_up
