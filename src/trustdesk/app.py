@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from trustdesk.exchange.http_connector import HttpConnector
 from trustdesk.kit.clock import utcnow
 from trustdesk.kit.discovery import discover
 from trustdesk.kit.fast_lane import FastLane, lane_routes
+from trustdesk.kit.heap import settle_startup_heap
 from trustdesk.live import bus as live_bus
 
 LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -53,12 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Start-up's ~300k objects (modules, models, rule tables) live as long as the process:
-        # frozen, the collector's full passes no longer walk them (measured: they stalled a
-        # loaded worker for 0.3-1 s every few seconds), and with a larger young generation
-        # a full pass is rarely due at all (young passes: ~5 ms).
-        gc.freeze()
-        gc.set_threshold(10_000, 10, 10)
+        settle_startup_heap()
         task = None
         connector = None
         if settings.exchange_url:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from trustdesk.config import Settings, get_settings
 from trustdesk.db import commit
 from trustdesk.kit.clock import utcnow
+from trustdesk.kit.heap import settle_startup_heap
 from trustdesk.live import bus as live_bus
 from trustdesk.risk import tasks as risk
 from trustdesk.sla import service as sla
@@ -89,6 +90,7 @@ async def run_loops(maker: async_sessionmaker[AsyncSession], settings: Settings)
 async def run(maker: async_sessionmaker[AsyncSession], settings: Settings) -> None:
     """The worker process. Its live events (a hold's P1 ticket) reach the web processes'
     pages through Redis when TRUSTDESK_REDIS_URL is set; it only publishes, never listens."""
+    settle_startup_heap()
     if settings.redis_url:
         live_bus.relay = live_bus.RedisRelay(settings.redis_url)
     try:
