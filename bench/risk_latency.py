@@ -36,7 +36,10 @@ Every phase reports the 1-minute load average before it and the share of the mac
 that was busy during it (all processes: server, PostgreSQL, client, and anyone else's), and
 CPU milliseconds per decision of each party (this process or the uvicorn workers, the
 PostgreSQL backends, the HTTP client): the load-independent cost that decides whether 2 cores
-can sustain the offered rate at all.
+can sustain the offered rate at all. The HTTP phase also reports `p99_by_second`: one high
+second among low ones is a burst (another process's work, a host slowdown), all high a queue.
+The host's speed drifts (the sequential phase's CPU per decision shows it): compare runs taken
+in turn, not hours apart.
 The last line is one JSON object: p50 / p99 (ms) and throughput of the PostgreSQL HTTP run
 (or of the in-process open loop with --skip-http), plus every other figure.
 """
