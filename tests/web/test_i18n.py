@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from trustdesk.triage.language import SUPPORTED_LANGUAGES
 from trustdesk.web import i18n
-from trustdesk.web.web import MACROS
+from trustdesk.web.console import MACROS
 
 SRC = Path(i18n.__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
