@@ -19,6 +19,26 @@ from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 
+def encode_request(
+    host: str, port: int, method: str, path: str, body: bytes, headers: dict[str, str]
+) -> bytes:
+    """One HTTP/1.1 request's bytes (a JSON body when there is one)."""
+    head = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}"]
+    head += [f"{name}: {value}" for name, value in headers.items()]
+    if body:
+        head += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+def _content_length(head: bytes) -> int:
+    """The Content-Length of an answer's head (status line and headers); 0 without one."""
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 0
+
+
 class Connection:
     """One keep-alive connection; one request at a time."""
 
@@ -39,11 +59,7 @@ class Connection:
 
     def encode(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> bytes:
         """The request's bytes: encode before the clock starts, send them with `send`."""
-        head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
-        head += [f"{name}: {value}" for name, value in headers.items()]
-        if body:
-            head += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
-        return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+        return encode_request(self.host, self.port, method, path, body, headers)
 
     async def send(self, request: bytes) -> tuple[int, bytes]:
         """Write one encoded request and read its answer: (status, body)."""
@@ -53,11 +69,7 @@ class Connection:
         self._writer.write(request)
         head = await self._reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
-        length = 0
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value)
+        length = _content_length(head)
         body = await self._reader.readexactly(length) if length else b""
         if b"connection: close" in head.lower():
             self.close()
@@ -97,11 +109,7 @@ class _Exchange(asyncio.Protocol):
         end = self._buffer.find(b"\r\n\r\n")
         if end < 0:
             return
-        length = 0
-        for line in bytes(self._buffer[:end]).split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value)
+        length = _content_length(bytes(self._buffer[:end]))
         if len(self._buffer) < end + 4 + length:
             return
         status = int(self._buffer[9:12])
@@ -132,6 +140,10 @@ class OpenLoop:
         self._left = 0
         self._live = 0  # connections not broken
         self._finished: asyncio.Future[None] | None = None
+
+    def encode(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> bytes:
+        """A request's bytes for `run`: encode them before the clock starts."""
+        return encode_request(self.host, self.port, method, path, body, headers)
 
     async def open(self, spread: float = 0.02) -> None:
         loop = asyncio.get_running_loop()

@@ -65,7 +65,7 @@ from pathlib import Path
 from typing import Any
 
 import uvloop
-from http_load import Connection, OpenLoop, wait_listening
+from http_load import OpenLoop, wait_listening
 
 HOST = "127.0.0.1"  # the only host this benchmark talks to
 PG_DB = "trustdesk_risk_bench"
@@ -656,12 +656,11 @@ async def bench_http(
     headers = {"X-Exchange-Key": get_risk_settings().exchange_api_key}
     client = OpenLoop(HOST, port, connections)
     await client.open()
-    encoder = Connection(HOST, port)  # only encodes
     rng = random.Random(3)
 
     def encoded(n: int, kind: str) -> bytes:
         body = json.dumps(request_body(rng.randrange(users), n, kind, datetime.now(UTC)))
-        return encoder.encode("POST", "/api/v1/risk/withdrawals", body.encode(), headers)
+        return client.encode("POST", "/api/v1/risk/withdrawals", body.encode(), headers)
 
     # Warm-up: a few requests per connection (imports, caches, prepared statements), holds
     # included: a worker's first P1 ticket loads the triage rules and the language model once.
