@@ -23,6 +23,7 @@ from trustdesk.models.ticket import Priority, TicketStatus
 from trustdesk.routing import repository as routing_repository
 from trustdesk.tickets import service as tickets_service
 from trustdesk.tickets import views as ticket_views
+from trustdesk.tickets.schemas import TicketUpdate
 from trustdesk.web import (
     board,
     i18n,
@@ -315,8 +316,6 @@ async def console_update(
     assign_to_me: Annotated[bool, Form()] = False,
     view: Annotated[str, Form()] = "mine",
 ) -> Response:
-    from trustdesk.tickets.schemas import TicketUpdate
-
     url = _ticket_url(ticket_id, view)
     ticket = await tickets_service.get_ticket(session, ticket_id, for_update=True)
     try:
